@@ -1,0 +1,159 @@
+"""The `credwall` command: `scan`, `rules list`, `rules check`.
+
+Exit codes: 0 clean, 1 findings, 2 usage, configuration or scan error."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .matcher import Matcher
+    from .scan import ScanResult
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 too; keep its message short
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"credwall: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="credwall", description="Find credentials before they land in git.")
+    parser.add_argument("--version", action="version", version=f"credwall {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    scan = sub.add_parser("scan", help="scan files, directories, stdin (-) or the staged change")
+    scan.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; - reads stdin")
+    scan.add_argument("--staged", action="store_true", help="scan the lines added by the staged change")
+    add_output_options(scan)
+    scan.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
+
+    rules = sub.add_parser("rules", help="list or check the rule packs")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    listing = rules_sub.add_parser("list", help="print the rules")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    check = rules_sub.add_parser("check", help="validate rule packs and run their examples")
+    check.add_argument("files", nargs="*", type=Path, help="packs to check (default: the built-in ones)")
+    return parser
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+
+def load_matcher() -> Matcher:
+    from .matcher import Matcher
+    from .rules import load_rules
+
+    return Matcher(load_rules())
+
+
+def emit(result: ScanResult, fmt: str, color: str) -> int:
+    from . import report
+
+    if fmt == "json":
+        report.write_json(result, sys.stdout)
+        sys.stderr.write(report.summary(result) + "\n")
+    else:
+        use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        report.write_text(result, sys.stdout, sys.stderr, color=use_color)
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from . import git
+    from .scan import ScanResult, scan_paths, scan_staged, scan_stdin
+
+    matcher = load_matcher()
+    if args.staged:
+        if args.paths:
+            raise UsageError("--staged takes no paths")
+        root = git.toplevel()
+        if root is None:
+            raise UsageError("--staged needs a git work tree")
+        result = scan_staged(matcher, root, display_root=os.getcwd())
+    elif args.paths == ["-"]:
+        result = scan_stdin(matcher, sys.stdin.buffer.read())
+    elif "-" in args.paths:
+        raise UsageError("- (stdin) cannot be combined with other paths")
+    else:
+        result = scan_paths(matcher, args.paths or ["."], jobs=args.jobs)
+    assert isinstance(result, ScanResult)
+    return emit(result, args.format, args.color)
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from .rules import builtin_pack_dir, load_packs, load_rules, pack_files
+
+    if args.rules_command == "list":
+        rules = load_rules()
+        if args.format == "json":
+            import json
+
+            json.dump([{"id": r.id, "family": r.family, "confidence": r.confidence,
+                        "description": r.description, "keywords": list(r.keywords),
+                        "tags": list(r.tags)} for r in rules], sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            width = max(len(r.id) for r in rules)
+            for r in rules:
+                print(f"{r.id:<{width}}  {r.confidence:<6}  {r.family:<10}  {r.description}")
+            print(f"{len(rules)} rules", file=sys.stderr)
+        return EXIT_CLEAN
+    from .rulecheck import check_rules
+
+    files = args.files or pack_files(builtin_pack_dir())
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise UsageError(f"no such rule pack: {', '.join(missing)}")
+    rules = load_packs(files)
+    problems = check_rules(rules)
+    for problem in problems:
+        print(problem)
+    examples = sum(len(r.examples) + len(r.negative_examples) for r in rules)
+    verdict = f"{len(problems)} problem(s)" if problems else "all good"
+    print(f"credwall: checked {len(rules)} rules in {len(files)} pack(s), {examples} examples: {verdict}",
+          file=sys.stderr)
+    return EXIT_ERROR if problems else EXIT_CLEAN
+
+
+class UsageError(Exception):
+    pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors: keep argparse's code
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    from .git import GitError
+    from .rules import RuleError
+
+    try:
+        if args.command == "scan":
+            return _cmd_scan(args)
+        return _cmd_rules(args)
+    except (UsageError, RuleError, GitError) as exc:
+        print(f"credwall: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("credwall: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # fail closed: never a traceback, never a pass
+        print(f"credwall: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

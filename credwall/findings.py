@@ -1,0 +1,78 @@
+"""Findings: what a scan reports. They never hold the secret itself, only a masked prefix and a
+fingerprint (sha256 over rule id and secret) that baselines and allow-lists key on."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable
+
+from .matcher import Match
+
+
+def fingerprint(rule_id: str, secret: str) -> str:
+    return hashlib.sha256(f"{rule_id}\0{secret}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def mask(secret: str) -> str:
+    """A few leading characters, never more than a quarter of the secret, then an ellipsis."""
+    shown = min(4, len(secret) // 4)
+    return secret[:shown] + "…"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    path: str
+    line: int  # 1-based
+    column: int  # 1-based, of the secret's first character
+    end_line: int
+    end_column: int  # 1-based, exclusive
+    confidence: str
+    fingerprint: str
+    secret_masked: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class LineIndex:
+    """Offset -> (line, column) for one text, counting newlines incrementally."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._offset = 0
+        self._line = 1
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        text = self._text
+        if offset < self._offset:  # callers go forwards; restart if they do not
+            self._offset, self._line = 0, 1
+        self._line += text.count("\n", self._offset, offset)
+        self._offset = offset
+        return self._line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def findings_from_matches(path: str, text: str, matches: Iterable[Match],
+                          line_offset: int = 0) -> list[Finding]:
+    index = LineIndex(text)
+    findings = []
+    for match in sorted(matches, key=lambda m: m.start):
+        line, column = index.locate(match.start)
+        end_line = line + match.secret.count("\n")
+        end_column = (len(match.secret) - match.secret.rfind("\n")) if end_line != line else column + len(match.secret)
+        rule = match.rule
+        findings.append(Finding(
+            rule_id=rule.id,
+            path=path,
+            line=line + line_offset,
+            column=column,
+            end_line=end_line + line_offset,
+            end_column=end_column,
+            confidence=rule.confidence,
+            fingerprint=fingerprint(rule.id, match.secret),
+            secret_masked=mask(match.secret),
+            message=rule.description,
+        ))
+    return findings

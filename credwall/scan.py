@@ -1,0 +1,213 @@
+"""Scanning: one file's bytes to findings, and the three ways text arrives (paths, the staged
+change, stdin). Results say what was scanned and what was skipped and why; errors are collected
+per file and make the run fail (exit 2), never pass."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from .diff import FileDiff
+from .findings import Finding, findings_from_matches
+from .matcher import Matcher, ScanTimeout
+from .sources import MAX_FILE_BYTES, decode, skip_reason_for_path, walk
+
+if TYPE_CHECKING:
+    from .git import StagedFile
+
+# Below this many bytes a process pool costs more than it saves.
+_PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ScanError:
+    path: str
+    reason: str
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> files
+    notes: Counter[str] = field(default_factory=Counter)  # e.g. "lossy" -> files decoded lossily
+
+    def merge(self, other: ScanResult) -> None:
+        self.findings.extend(other.findings)
+        self.errors.extend(other.errors)
+        self.files += other.files
+        self.bytes += other.bytes
+        self.skipped.update(other.skipped)
+        self.notes.update(other.notes)
+
+
+def scan_bytes(matcher: Matcher, path: str, data: bytes, result: ScanResult,
+               only: FileDiff | None = None) -> None:
+    """Scan one file's content into result; with `only`, keep findings on its added lines."""
+    decoded = decode(data)
+    if decoded.text is None:
+        result.skipped[decoded.note or "binary"] += 1
+        return
+    if decoded.note:
+        result.notes[decoded.note] += 1
+    try:
+        matches = matcher.scan(decoded.text)
+    except ScanTimeout as exc:
+        result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
+        return
+    findings = findings_from_matches(path, decoded.text, matches)
+    if only is not None:
+        findings = [f for f in findings if only.touches(f.line, f.end_line)]
+    result.files += 1
+    result.bytes += len(data)
+    result.findings.extend(findings)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _scan_file_list(matcher: Matcher, paths: Sequence[str]) -> ScanResult:
+    result = ScanResult()
+    for path in paths:
+        try:
+            data = _read(path)
+        except OSError as exc:
+            result.errors.append(ScanError(path, f"cannot read: {exc.strerror or exc}"))
+            continue
+        scan_bytes(matcher, path, data, result)
+    return result
+
+
+def collect_paths(targets: Iterable[str], result: ScanResult) -> list[tuple[str, int]]:
+    """(path, size) of the files to read; skipped ones are counted in result by reason."""
+    files: list[tuple[str, int]] = []
+    for target in targets:
+        if not os.path.lexists(target):
+            result.errors.append(ScanError(target, "no such file or directory"))
+            continue
+        for path in walk(target):
+            reason = skip_reason_for_path(path)
+            if reason is not None:
+                result.skipped[reason] += 1
+                continue
+            try:
+                st = os.stat(path)
+            except OSError as exc:
+                if os.path.islink(path):
+                    result.skipped["broken symlink"] += 1
+                else:
+                    result.errors.append(ScanError(path, f"cannot stat: {exc.strerror or exc}"))
+                continue
+            if not os.path.isfile(path):
+                result.skipped["not a regular file"] += 1
+            elif st.st_size > MAX_FILE_BYTES:
+                result.skipped["larger than 100 MiB"] += 1
+            else:
+                files.append((path, st.st_size))
+    return files
+
+
+_worker_matcher: Matcher | None = None  # set in pool workers (inherited through fork)
+
+
+def _worker_init(matcher: Matcher) -> None:
+    global _worker_matcher
+    _worker_matcher = matcher
+
+
+def _worker_scan(paths: Sequence[str]) -> ScanResult:
+    assert _worker_matcher is not None
+    return _scan_file_list(_worker_matcher, paths)
+
+
+def _chunks(files: list[tuple[str, int]], parts: int) -> list[list[str]]:
+    """Split by size into about 4 chunks per worker, largest files first, for balance."""
+    count = max(1, parts * 4)
+    buckets: list[list[str]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for path, size in sorted(files, key=lambda f: -f[1]):
+        smallest = sizes.index(min(sizes))
+        buckets[smallest].append(path)
+        sizes[smallest] += size
+    return [b for b in buckets if b]
+
+
+def scan_paths(matcher: Matcher, targets: Iterable[str], jobs: int | None = None) -> ScanResult:
+    started = time.perf_counter()
+    result = ScanResult()
+    files = collect_paths(targets, result)
+    total = sum(size for _, size in files)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and total >= _PARALLEL_MIN_BYTES and len(files) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
+                                 initargs=(matcher,)) as pool:
+            for part in pool.map(_worker_scan, _chunks(files, jobs)):
+                result.merge(part)
+    else:
+        result.merge(_scan_file_list(matcher, [path for path, _ in files]))
+    result.findings.sort(key=lambda f: (f.path, f.line, f.column))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def scan_stdin(matcher: Matcher, data: bytes, name: str = "-") -> ScanResult:
+    started = time.perf_counter()
+    result = ScanResult()
+    scan_bytes(matcher, name, data, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def scan_staged(matcher: Matcher, root: str, display_root: str | None = None,
+                only_paths: set[bytes] | None = None) -> ScanResult:
+    """Scan the added lines of the staged change, reading the staged (index) content."""
+    from . import git
+
+    started = time.perf_counter()
+    result = ScanResult()
+    staged = git.staged_files(root)
+    if only_paths is not None:
+        staged = [s for s in staged if s.path in only_paths]
+    scan_staged_files(matcher, root, staged, result, display_root)
+    result.findings.sort(key=lambda f: (f.path, f.line, f.column))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def scan_staged_files(matcher: Matcher, root: str, staged: Sequence[StagedFile], result: ScanResult,
+                      display_root: str | None = None) -> None:
+    from . import git
+
+    wanted = []
+    for item in staged:
+        path = _display(root, item.path, display_root)
+        reason = "binary" if item.diff.binary else skip_reason_for_path(path)
+        if reason is not None:
+            result.skipped[reason] += 1
+        else:
+            wanted.append((path, item))
+    contents = git.read_blobs(root, [item.blob for _, item in wanted])
+    for path, item in wanted:
+        data = contents[item.blob]
+        if len(data) > MAX_FILE_BYTES:
+            result.skipped["larger than 100 MiB"] += 1
+            continue
+        scan_bytes(matcher, path, data, result, only=item.diff)
+
+
+def _display(root: str, rel: bytes, display_root: str | None) -> str:
+    """A repo-relative git path shown relative to the directory the user ran from."""
+    full = os.path.join(root, os.fsdecode(rel))
+    return os.path.relpath(full, display_root) if display_root else os.fsdecode(rel)

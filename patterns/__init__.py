@@ -1,0 +1,1 @@
+"""Built-in rule packs (YAML data); a package only so they ship inside the wheel."""

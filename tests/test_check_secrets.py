@@ -1,0 +1,50 @@
+"""The `credwall` hook module (hooks/check_secrets.py), called in-process as pre-commit would."""
+
+from __future__ import annotations
+
+from credwall.hooks.check_secrets import main
+from tests import tokens
+
+
+def test_staged_file_reports_only_added_lines(git_repo, capsys) -> None:  # type: ignore[no-untyped-def]
+    old = tokens.github_classic(seed=31)
+    git_repo.stage("a.py", f"OLD = '{old}'\n")
+    git_repo.commit()
+    git_repo.stage("a.py", f"OLD = '{old}'\nNEW = '{tokens.github_classic(seed=32)}'\n")
+    assert main(["a.py"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("a.py:2:")
+    assert "a.py:1:" not in out
+
+
+def test_unstaged_file_is_scanned_whole(git_repo, capsys) -> None:  # type: ignore[no-untyped-def]
+    git_repo.stage("a.py", f"OLD = '{tokens.github_classic(seed=31)}'\n")
+    git_repo.commit()  # as in `pre-commit run --all-files`: nothing staged, whole file checked
+    assert main(["a.py"]) == 1
+    assert capsys.readouterr().out.startswith("a.py:1:")
+
+
+def test_clean_change_passes_and_says_what_it_scanned(git_repo, capsys) -> None:  # type: ignore[no-untyped-def]
+    git_repo.stage("a.py", "print('hello')\n")
+    assert main(["a.py"]) == 0
+    assert "no secrets found; scanned 1 file" in capsys.readouterr().err
+
+
+def test_nothing_scanned_is_said(git_repo, capsys) -> None:  # type: ignore[no-untyped-def]
+    git_repo.stage("pic.png", b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert main(["pic.png"]) == 0
+    err = capsys.readouterr().err
+    assert "scanned nothing" in err and "skipped 1 binary" in err
+
+
+def test_missing_file_fails_closed(git_repo, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["does-not-exist.py"]) == 2
+    assert "does-not-exist.py: no such file" in capsys.readouterr().err
+
+
+def test_outside_git_scans_whole_files(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    (tmp_path / "x.env").write_text(f"STRIPE={tokens.stripe_live()}\n")
+    assert main(["x.env"]) == 1
+    assert "x.env:1:" in capsys.readouterr().out

@@ -1,0 +1,116 @@
+"""The command line contract: JSON shape, exit codes, masking, stdin, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import tokens
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    secrets = {
+        "src/app.py": tokens.github_classic(seed=41),
+        "deploy/prod.env": tokens.stripe_live(seed=42),
+        "notes.md": tokens.anthropic_key(seed=43),
+    }
+    for rel, secret in secrets.items():
+        path = tmp_path / "tree" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# header\nvalue = \"{secret}\"\n")
+    (tmp_path / "tree" / "clean.txt").write_text("nothing here\n")
+    monkeypatch.chdir(tmp_path)
+    return secrets
+
+
+def test_json_contract(tree, run_cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli("scan", "--format", "json", "tree")
+    assert code == 1
+    report = json.loads(out)
+    assert report["version"] == 1
+    assert set(report["stats"]) == {"files", "bytes", "seconds", "skipped"}
+    assert report["stats"]["files"] == 4
+    keys = {"rule_id", "path", "line", "column", "end_column", "confidence", "fingerprint", "secret_masked", "message"}
+    assert all(keys <= set(f) for f in report["findings"])
+    assert sorted(f["path"] for f in report["findings"]) == sorted(f"tree/{p}" for p in tree)
+    assert {f["line"] for f in report["findings"]} == {2}
+    assert all(f["column"] == 10 for f in report["findings"])
+    assert all(len(f["fingerprint"]) == 64 for f in report["findings"])
+
+
+def test_no_secret_in_any_output(tree, run_cli) -> None:  # type: ignore[no-untyped-def]
+    for fmt in ("text", "json"):
+        code, out, err = run_cli("scan", "--format", fmt, "tree")
+        assert code == 1
+        for secret in tree.values():
+            assert secret not in out and secret not in err
+            assert secret[:8] not in out + err
+
+
+def test_absolute_paths_stay_absolute(tree, run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli("scan", "--format", "json", str(tmp_path / "tree" / "src"))
+    assert [f["path"] for f in json.loads(out)["findings"]] == [str(tmp_path / "tree" / "src" / "app.py")]
+
+
+def test_exit_codes(tree, run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("scan", "tree/clean.txt")[0] == 0
+    assert run_cli("scan", "tree")[0] == 1
+    code, _, err = run_cli("scan", "no/such/path")
+    assert code == 2 and "no such file" in err
+    code, _, err = run_cli("scan", "--format", "yaml", "tree")
+    assert code == 2
+
+
+def test_stdin() -> None:
+    proc = subprocess.run([sys.executable, "-m", "credwall", "scan", "-", "--format", "json"],
+                          input=f"key: {tokens.github_classic()}\n".encode(), capture_output=True, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert [(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]] == [("-", 1)]
+
+
+def test_lockfiles_vendored_and_binary_are_skipped_and_counted(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    secret = tokens.github_classic()
+    for rel in ("package-lock.json", "node_modules/x/index.js", "logo.png"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"t = '{secret}'\n")
+    (tmp_path / "data.bin2").write_bytes(b"\x00\x00" + secret.encode())
+    code, out, err = run_cli("scan", "--format", "json", ".")
+    assert code == 0
+    assert json.loads(out)["stats"]["skipped"] == {"binary": 2, "lockfile": 1, "vendored": 1}
+
+
+def test_encodings(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    secret = tokens.github_classic()
+    (tmp_path / "u16.txt").write_bytes(f"x\nt = {secret}\n".encode("utf-16"))
+    (tmp_path / "latin1.txt").write_bytes(b"caf\xe9\nt = " + secret.encode() + b"\n")
+    code, out, err = run_cli("scan", "--format", "json", ".")
+    assert code == 1
+    assert sorted((f["path"], f["line"]) for f in json.loads(out)["findings"]) == [("./latin1.txt", 2), ("./u16.txt", 2)]
+    assert "1 lossy" in err and "1 utf-16" in err
+
+
+def test_parallel_scan_matches_serial(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from credwall import scan
+
+    monkeypatch.chdir(tmp_path)
+    for i in range(30):
+        (tmp_path / f"f{i}.py").write_text("x = 1\n" * 2000 + f"t = '{tokens.github_classic(seed=i)}'\n")
+    serial = json.loads(run_cli("scan", "--format", "json", "--jobs", "1", ".")[1])
+    monkeypatch.setattr(scan, "_PARALLEL_MIN_BYTES", 1)
+    parallel = json.loads(run_cli("scan", "--format", "json", "--jobs", "2", ".")[1])
+    assert serial["findings"] == parallel["findings"]
+    assert len(serial["findings"]) == 30
+
+
+def test_text_output_has_no_colour_when_piped(tree, run_cli) -> None:  # type: ignore[no-untyped-def]
+    _, out, _ = run_cli("scan", "tree")
+    assert "\033[" not in out
+    _, out, _ = run_cli("scan", "--color", "always", "tree")
+    assert "\033[" in out

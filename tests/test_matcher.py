@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import pytest
+
+from credwall import matcher as matcher_module
+from credwall.findings import findings_from_matches, fingerprint, mask
+from credwall.matcher import Matcher, ScanTimeout
+from credwall.rules import Rule
+from tests import tokens
+
+
+def _rule(**kw: object) -> Rule:
+    base = dict(id="t", description="d", regex=r"(?P<secret>Q9[0-9]{8})", confidence="high", keywords=("q9",))
+    base.update(kw)
+    return Rule(**base)  # type: ignore[arg-type]
+
+
+def test_regex_compiles_only_when_a_keyword_hits() -> None:
+    m = Matcher([_rule()])
+    assert m.scan("nothing to see here\n" * 100) == []
+    assert m._compiled == {}
+    assert [x.secret for x in m.scan("id = Q948213957")] == ["Q948213957"]
+    assert list(m._compiled) == [0]
+
+
+def test_keyword_must_be_on_the_line_of_the_match() -> None:
+    rule = _rule(regex=r"(?P<secret>[0-9]{10})", keywords=("acme",))
+    m = Matcher([rule])
+    assert m.scan("acme_key = 4821395761") != []
+    assert m.scan("acme settings\nkey = 4821395761") == []
+
+
+def test_multi_line_rule_sees_following_lines() -> None:
+    rule = _rule(regex=r"(?s)BEGIN\n(?P<secret>[0-9]{10})\nEND", keywords=("begin",), lines=3)
+    m = Matcher([rule])
+    found = m.scan("x\nBEGIN\n4821395761\nEND\n")
+    assert [f.secret for f in found] == ["4821395761"]
+
+
+def test_positions_survive_non_ascii_text(matcher: Matcher) -> None:
+    token = tokens.github_classic()
+    # 'İ' lower-cases to two characters: offsets must still index the original text.
+    text = "İİİ ünïcødé\nx = '" + token + "'\n"
+    found = findings_from_matches("f", text, matcher.scan(text))
+    assert [(f.line, f.column) for f in found] == [(2, 6)]
+    assert found[0].rule_id.startswith("github")
+
+
+def test_specific_rule_beats_generic_on_the_same_secret(matcher: Matcher) -> None:
+    text = f'api_key = "{tokens.anthropic_key()}"'
+    found = matcher.scan(text)
+    assert [m.rule.id for m in found] == ["anthropic-api-key"]
+
+
+def test_two_secrets_on_one_line_are_both_reported(matcher: Matcher) -> None:
+    text = f"creds = {tokens.github_classic(seed=8)} {tokens.github_classic(seed=9)}"
+    assert len(matcher.scan(text)) == 2
+
+
+def test_checksum_rejects_a_corrupted_token(matcher: Matcher) -> None:
+    good = tokens.github_classic()
+    bad = good[:-1] + ("A" if good[-1] != "A" else "B")
+    assert matcher.scan(f"t = {good}") != []
+    assert all(not m.rule.id.startswith("github") for m in matcher.scan(f"t = {bad}"))
+
+
+def test_regex_timeout_is_reported_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(matcher_module, "REGEX_TIMEOUT_SECONDS", 0.01)
+    evil = _rule(regex=r"(?P<secret>(a|aa)+)+b", keywords=("a",))
+    with pytest.raises(ScanTimeout) as info:
+        Matcher([evil]).scan("a" * 5000)
+    assert info.value.rule_id == "t"
+
+
+def test_findings_locate_and_hide_the_secret() -> None:
+    m = Matcher([_rule()])
+    text = "first line\n  key: Q948213957 tail\n"
+    [f] = findings_from_matches("cfg.yaml", text, m.scan(text))
+    assert (f.path, f.line, f.column, f.end_line, f.end_column) == ("cfg.yaml", 2, 8, 2, 18)
+    assert f.fingerprint == fingerprint("t", "Q948213957")
+    assert "Q948213957" not in repr(f)
+    assert f.secret_masked == "Q9…"
+
+
+@pytest.mark.parametrize(("secret", "masked"), [("abcdefghijklmnop", "abcd…"), ("abcdefgh", "ab…"), ("abc", "…")])
+def test_mask_never_shows_more_than_a_quarter(secret: str, masked: str) -> None:
+    assert mask(secret) == masked

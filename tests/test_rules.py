@@ -1,0 +1,104 @@
+"""Every rule's examples and negative examples, through the full pipeline; pack-level checks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from credwall.rulecheck import check_rule
+from credwall.rules import RuleError, builtin_pack_dir, load_pack, load_rules, pack_files
+
+RULES = load_rules(use_cache=False)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_examples(rule) -> None:  # type: ignore[no-untyped-def]
+    assert check_rule(rule) == []
+
+
+def test_coverage_is_broad() -> None:
+    assert len(RULES) >= 150
+    families = Counter(r.family for r in RULES)
+    assert {"ai", "cloud", "vcs-ci", "payments", "saas", "databases", "keys", "generic"} <= set(families)
+
+
+def test_every_rule_has_examples_both_ways() -> None:
+    thin = [r.id for r in RULES if not r.examples or not r.negative_examples]
+    assert thin == []
+
+
+def test_pack_names_match_families() -> None:
+    for path in pack_files(builtin_pack_dir()):
+        assert {r.family for r in load_pack(path)} == {path.stem}
+
+
+def test_keywordless_rules_explain_themselves() -> None:
+    assert all(r.keywords or r.no_keywords_reason for r in RULES)
+
+
+def _write_pack(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text("family: bad\nrules:\n" + body)
+    return path
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("  - id: x\n    description: d\n    regex: '(?P<secret>a'\n    confidence: high\n    keywords: [a]\n"
+     "    examples: [{text: a, secret: a}]\n", "bad regex"),
+    ("  - id: x\n    description: d\n    regex: '(?P<secret>ab)'\n    confidence: high\n"
+     "    examples: [{text: ab, secret: ab}]\n", "no keywords"),
+    ("  - id: x\n    description: d\n    regex: '(?P<secret>ab)'\n    confidence: sure\n    keywords: [ab]\n",
+     "confidence must be one of"),
+    ("  - id: x\n    description: d\n    regex: '(?P<secret>ab)'\n    confidence: high\n    keywords: [AB]\n",
+     "lower-case"),
+    ("  - id: x\n    description: d\n    regex: '(?P<secret>ab)'\n    confidence: high\n    keywords: [ab]\n"
+     "    colour: red\n", "unknown key(s) colour"),
+    ("  - id: x\n    description: d\n    regex: '(?P<secret>Q9z[0-9]{6})'\n    confidence: high\n    keywords: [zz]\n"
+     "    examples: [{text: 'Q9z482913', secret: Q9z482913}]\n", "keyword gate"),
+    ("  - id: x\n    description: d\n    regex: '(?P<secret>Q9z[0-9]{6})'\n    confidence: high\n    keywords: [q9z]\n"
+     "    examples: [{text: 'Q9z482913', secret: Q9z482913}]\n    negative_examples: ['Q9z777123']\n",
+     "negative example 1 is reported"),
+])
+def test_rules_check_names_the_problem(tmp_path: Path, run_cli, body: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli("rules", "check", str(_write_pack(tmp_path, body)))
+    assert code == 2
+    assert message in out + err
+    assert "Traceback" not in out + err
+
+
+def test_rules_check_passes_builtin_packs(run_cli) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run_cli("rules", "check")
+    assert code == 0, err
+    assert "all good" in err
+
+
+def test_rules_list(run_cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli("rules", "list")
+    assert code == 0
+    assert len(out.splitlines()) == len(RULES)
+    assert "generic-password-assignment" in out
+
+
+def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
+    rule = ("  - id: same\n    description: d\n    regex: '(?P<secret>ab)'\n    confidence: high\n"
+            "    keywords: [ab]\n")
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("rules:\n" + rule)
+    b.write_text("rules:\n" + rule)
+    from credwall.rules import load_packs
+
+    with pytest.raises(RuleError, match="already defined"):
+        load_packs([a, b])
+
+
+def test_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDWALL_CACHE_DIR", str(tmp_path))
+    first = load_rules()
+    assert list(tmp_path.glob("rules-*.json"))
+    second = load_rules()
+    assert [r.to_cache() for r in first] == [r.to_cache() for r in second]
+    # the cache never stores examples (secret-shaped strings)
+    cached = next(tmp_path.glob("rules-*.json")).read_text()
+    assert '"examples"' not in cached
