@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from . import __version__
@@ -41,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = rules_sub.add_parser("list", help="print the rules")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     check = rules_sub.add_parser("check", help="validate rule packs and run their examples")
-    check.add_argument("files", nargs="*", type=Path, help="packs to check (default: the built-in ones)")
+    check.add_argument("files", nargs="*", help="packs to check (default: the built-in ones)")
     return parser
 
 
@@ -51,10 +50,14 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def load_matcher() -> Matcher:
-    from .matcher import Matcher
-    from .rules import load_rules
+    """The built-in rules, compiled once for this process (both caches in the user cache dir)."""
+    import os.path
 
-    return Matcher(load_rules())
+    from .matcher import Matcher
+    from .regexcache import RegexCompiler
+    from .rules import cache_dir, load_rules
+
+    return Matcher(load_rules(), RegexCompiler(os.path.join(cache_dir(), "regex.marshal")))
 
 
 def emit(result: ScanResult, fmt: str, color: str) -> int:
@@ -114,7 +117,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     from .rulecheck import check_rules
 
     files = args.files or pack_files(builtin_pack_dir())
-    missing = [str(f) for f in files if not f.is_file()]
+    missing = [f for f in files if not os.path.isfile(f)]
     if missing:
         raise UsageError(f"no such rule pack: {', '.join(missing)}")
     rules = load_packs(files)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from typing import Iterable
-
-_HUNK_RE = re.compile(rb"^@@@* -\d+(?:,\d+)? (?:-\d+(?:,\d+)? )*\+(\d+)(?:,(\d+))? @@")
+from typing import Iterable, NamedTuple
 _ESCAPES = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13, b'"': 34, b"\\": 92}
 
 
-@dataclass
-class FileDiff:
+class FileDiff(NamedTuple):
     path: bytes  # new-side path, raw bytes as git stores it
-    added: list[tuple[int, int]] = field(default_factory=list)  # 1-based inclusive line ranges
+    added: list[tuple[int, int]]  # 1-based inclusive line ranges, filled while parsing
     binary: bool = False
 
     def added_lines(self) -> set[int]:
@@ -64,19 +59,31 @@ def parse_unified_diff(lines: Iterable[bytes]) -> list[FileDiff]:
         elif line.startswith(b"+++ "):
             new_path = _header_path(line[4:], b"b/")
             if new_path is not None:
-                current = FileDiff(path=new_path)
+                current = FileDiff(path=new_path, added=[])
                 files.append(current)
         elif line.startswith(b"Binary files ") and line.endswith(b" differ"):
             # "Binary files a/x and b/y differ": no hunks and no +++ line.
             names = line[len(b"Binary files "):-len(b" differ")]
             new_path = _header_path(names.rpartition(b" and ")[2], b"b/")
             if new_path is not None:
-                files.append(FileDiff(path=new_path, binary=True))
+                files.append(FileDiff(path=new_path, added=[], binary=True))
         elif line.startswith(b"@@") and current is not None:
-            m = _HUNK_RE.match(line)
-            if m:
-                start = int(m.group(1))
-                count = int(m.group(2)) if m.group(2) is not None else 1
-                if count:
-                    current.added.append((start, start + count - 1))
+            added = _new_side_range(line)
+            if added is not None:
+                current.added.append(added)
     return files
+
+
+def _new_side_range(header: bytes) -> tuple[int, int] | None:
+    """`@@ -a,b +c,d @@` (or `@@@ -a -b +c @@@` for merges) -> added lines (c, c+d-1)."""
+    for field in header.split(b" ")[1:]:
+        if field.startswith(b"+"):
+            start, _, count = field[1:].partition(b",")
+            try:
+                first, n = int(start), int(count) if count else 1
+            except ValueError:
+                return None
+            return (first, first + n - 1) if n else None
+        if field.startswith(b"@"):
+            break
+    return None

@@ -3,14 +3,14 @@ fingerprint (sha256 over rule id and secret) that baselines and allow-lists key 
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import asdict, dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from .matcher import Match
 
 
 def fingerprint(rule_id: str, secret: str) -> str:
+    import hashlib
+
     return hashlib.sha256(f"{rule_id}\0{secret}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -20,8 +20,7 @@ def mask(secret: str) -> str:
     return secret[:shown] + "…"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     rule_id: str
     path: str
     line: int  # 1-based
@@ -34,7 +33,7 @@ class Finding:
     message: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
 
 class LineIndex:

@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import NamedTuple, Sequence
 
-from .diff import FileDiff, parse_unified_diff
+from .diff import FileDiff, parse_unified_diff, unquote_path
 
 # Config that would change the text we parse, pinned for every call.
 _PINNED_CONFIG = (
     "-c", "core.quotepath=false", "-c", "color.ui=false", "-c", "diff.noprefix=false",
     "-c", "diff.mnemonicPrefix=false", "-c", "diff.relative=false", "-c", "core.safecrlf=false",
 )
-_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _DIFF_FLAGS = ("--no-ext-diff", "--no-color", "--no-textconv", "-U0", "--src-prefix=a/",
                "--dst-prefix=b/", "-M", "--diff-filter=ACMRT")
 
@@ -47,6 +45,10 @@ def run_git(args: Sequence[str], cwd: str | None = None, input: bytes | None = N
 
 def toplevel(cwd: str | None = None) -> str | None:
     """The work tree's root, or None outside a git work tree."""
+    here = os.path.abspath(cwd or os.curdir)
+    if os.path.exists(os.path.join(here, ".git")) and not os.environ.get("GIT_DIR") \
+            and not os.environ.get("GIT_WORK_TREE"):
+        return here  # the usual case under pre-commit: saves a git process on every commit
     try:
         out = run_git(["rev-parse", "--show-toplevel"], cwd=cwd)
     except GitError:
@@ -54,49 +56,31 @@ def toplevel(cwd: str | None = None) -> str | None:
     return os.fsdecode(out.rstrip(b"\n")) or None
 
 
-def _has_head(root: str) -> bool:
-    try:
-        run_git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=root)
-    except GitError:
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class StagedFile:
+class StagedFile(NamedTuple):
     path: bytes  # relative to the repo root, raw bytes
     blob: str  # staged blob id
     diff: FileDiff
 
 
-def staged_files(root: str, pathspecs: Iterable[bytes] = ()) -> list[StagedFile]:
+def staged_files(root: str) -> list[StagedFile]:
     """Files with staged additions (or binary changes), with their staged blob ids.
 
-    Works in a repo with no commits yet (compares against the empty tree)."""
-    base = "HEAD" if _has_head(root) else _EMPTY_TREE
-    specs = ["--", *(os.fsdecode(p) for p in pathspecs)] if pathspecs else []
-    raw = run_git(["diff", "--cached", "--raw", "-z", "--no-abbrev", "-M", "--diff-filter=ACMRT",
-                   "--no-ext-diff", base, *specs], cwd=root)
+    One `git diff --cached --raw -p`: the raw lines give modes and blob ids, the patch gives the
+    added line ranges. With no commits yet git compares against the empty tree by itself."""
+    out = run_git(["diff", "--cached", "--raw", "--no-abbrev", *_DIFF_FLAGS], cwd=root)
+    lines = out.splitlines(keepends=True)
     blobs: dict[bytes, tuple[str, str]] = {}
-    parts = raw.split(b"\0")
-    i = 0
-    while i < len(parts) - 1:
-        header = parts[i]
-        if not header.startswith(b":"):
-            i += 1
-            continue
-        fields = header[1:].split(b" ")
-        new_mode, new_blob, status = fields[1].decode(), fields[3].decode(), fields[4].decode()
-        if status[:1] in ("R", "C"):
-            path, i = parts[i + 2], i + 3
-        else:
-            path, i = parts[i + 1], i + 2
-        blobs[path] = (new_mode, new_blob)
-    if not blobs:
-        return []
-    patch = run_git(["diff", "--cached", *_DIFF_FLAGS, base, *specs], cwd=root)
+    patch_start = len(lines)
+    for n, line in enumerate(lines):
+        if not line.startswith(b":"):
+            patch_start = n
+            break
+        meta, _, paths = line.rstrip(b"\n").partition(b"\t")
+        fields = meta[1:].split(b" ")
+        new_path = unquote_path(paths.split(b"\t")[-1])  # R/C lines carry old<TAB>new
+        blobs[new_path] = (fields[1].decode(), fields[3].decode())
     result = []
-    for file_diff in parse_unified_diff(patch.splitlines(keepends=True)):
+    for file_diff in parse_unified_diff(lines[patch_start:]):
         mode, blob = blobs.get(file_diff.path, ("", ""))
         # Gitlinks (submodules) and symlinks carry no file text of their own.
         if not blob or mode in ("160000", "120000"):

@@ -7,11 +7,11 @@ which lines to search, and every reported position comes from the regex on the o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
 from .checksums import VALIDATORS
 from .filters import rejection_reason
+from .regexcache import RegexCompiler
 from .rules import SECRET_GROUP, Rule
 
 if TYPE_CHECKING:
@@ -29,8 +29,7 @@ class ScanTimeout(Exception):
         self.rule_id = rule_id
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A candidate that passed every filter. Offsets index the scanned text."""
 
     rule: Rule
@@ -47,10 +46,11 @@ def _ascii_lower(text: str) -> str:
 class Matcher:
     """Compiled once per process; immutable from the outside (regexes compile lazily)."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], compiler: RegexCompiler | None = None) -> None:
         import ahocorasick
 
         self.rules: tuple[Rule, ...] = tuple(rules)
+        self._compiler = compiler or RegexCompiler(None)
         self._compiled: dict[int, Any] = {}
         self._keywordless = tuple(i for i, r in enumerate(self.rules) if not r.keywords)
         by_keyword: dict[str, set[int]] = {}
@@ -69,9 +69,7 @@ class Matcher:
     def compiled(self, index: int) -> Any:
         pattern = self._compiled.get(index)
         if pattern is None:
-            import regex
-
-            pattern = regex.compile(self.rules[index].regex)
+            pattern = self._compiler.compile(self.rules[index].regex)
             self._compiled[index] = pattern
         return pattern
 

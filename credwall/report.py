@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from .scan import ScanResult
@@ -64,5 +63,7 @@ def to_json(result: ScanResult) -> dict[str, object]:
 
 
 def write_json(result: ScanResult, out: TextIO) -> None:
+    import json
+
     json.dump(to_json(result), out, indent=2, ensure_ascii=False)
     out.write("\n")

@@ -7,15 +7,13 @@ names, sizes and mtimes; a stale or unreadable cache is simply rebuilt.
 
 from __future__ import annotations
 
-import hashlib
-import json
+import marshal
 import os
-import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable
+import sys
+from typing import Any, Iterable, NamedTuple
 
 from . import __version__
+
 
 CONFIDENCES = ("low", "medium", "high")
 SECRET_GROUP = "secret"
@@ -31,14 +29,12 @@ class RuleError(Exception):
     """A rule pack is malformed; the message names the file and the rule."""
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     text: str
     secret: str
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     description: str
     regex: str
@@ -54,41 +50,36 @@ class Rule:
     family: str = ""
     source: str = ""
     no_keywords_reason: str | None = None
-    examples: tuple[Example, ...] = field(default=(), compare=False, repr=False)
-    negative_examples: tuple[str, ...] = field(default=(), compare=False, repr=False)
-    known_misses: tuple[Example, ...] = field(default=(), compare=False, repr=False)
+    examples: tuple[Example, ...] = ()
+    negative_examples: tuple[str, ...] = ()
+    known_misses: tuple[Example, ...] = ()
 
     @property
     def confidence_rank(self) -> int:
         return CONFIDENCES.index(self.confidence)
 
-    def to_cache(self) -> dict[str, Any]:
-        data = {k: getattr(self, k) for k in (
-            "id", "description", "regex", "confidence", "keywords", "entropy", "min_length",
-            "checksum", "lines", "generic", "tags", "references", "family", "source",
-            "no_keywords_reason")}
-        return data
+    def to_cache(self) -> tuple[Any, ...]:
+        """The rule without its examples (secret-shaped strings never reach the cache)."""
+        return tuple(self[:-3])
 
     @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> Rule:
-        data = dict(data)
-        for key in ("keywords", "tags", "references"):
-            data[key] = tuple(data[key])
-        return cls(**data)
+    def from_cache(cls, data: tuple[Any, ...]) -> Rule:
+        return cls(*data)
 
 
-def builtin_pack_dir() -> Path:
+def builtin_pack_dir() -> str:
     """`patterns/` as installed: the `credwall.patterns` package directory."""
-    import importlib.util
+    try:
+        from . import patterns
+    except ImportError:
+        raise RuleError("the built-in rule packs (credwall/patterns) are missing from this install") from None
+    return os.path.dirname(os.path.abspath(patterns.__file__))
 
-    spec = importlib.util.find_spec("credwall.patterns")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuleError("the built-in rule packs (credwall/patterns) are missing from this install")
-    return Path(next(iter(spec.submodule_search_locations)))
 
-
-def pack_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+def pack_files(directory: str | os.PathLike[str]) -> list[str]:
+    directory = os.fspath(directory)
+    return sorted(os.path.join(directory, n) for n in os.listdir(directory)
+                  if n.endswith(".yaml") and os.path.isfile(os.path.join(directory, n)))
 
 
 def _as_str_tuple(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -175,12 +166,12 @@ def _raise(exc: Exception) -> Any:
     raise exc
 
 
-def _load_yaml(path: Path) -> Any:
+def _load_yaml(path: str) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: not valid YAML: {exc}") from None
@@ -188,15 +179,17 @@ def _load_yaml(path: Path) -> Any:
         raise RuleError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def load_pack(path: Path) -> list[Rule]:
+def load_pack(path: str | os.PathLike[str]) -> list[Rule]:
+    path = os.fspath(path)
     data = _load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{path}: a rule pack is a mapping with a `rules` list")
-    family = data.get("family") or path.stem
-    return [parse_rule(raw, family=family, source=str(path.name)) for raw in data["rules"]]
+    name = os.path.basename(path)
+    family = data.get("family") or name.rsplit(".", 1)[0]
+    return [parse_rule(raw, family=family, source=name) for raw in data["rules"]]
 
 
-def load_packs(paths: Iterable[Path]) -> list[Rule]:
+def load_packs(paths: Iterable[str | os.PathLike[str]]) -> list[Rule]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in paths:
@@ -208,40 +201,42 @@ def load_packs(paths: Iterable[Path]) -> list[Rule]:
     return rules
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> str:
     override = os.environ.get("CREDWALL_CACHE_DIR")
     if override:
-        return Path(override)
+        return override
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "credwall"
+    return os.path.join(base, "credwall")
 
 
-def _cache_key(paths: list[Path]) -> str:
-    digest = hashlib.sha256(__version__.encode())
+def _cache_key(paths: list[str]) -> list[tuple[str, int, int]]:
+    key = []
     for path in paths:
-        st = path.stat()
-        digest.update(f"\0{path.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
-    return digest.hexdigest()[:32]
+        st = os.stat(path)
+        key.append((os.path.abspath(path), st.st_size, st.st_mtime_ns))
+    return key
 
 
-def load_rules(paths: list[Path] | None = None, *, use_cache: bool = True) -> list[Rule]:
+def load_rules(paths: list[str] | None = None, *, use_cache: bool = True) -> list[Rule]:
     """Rules of the given packs (default: the built-in ones), from the cache when it is fresh."""
     if paths is None:
         paths = pack_files(builtin_pack_dir())
     if not use_cache:
         return load_packs(paths)
-    cache_file = _cache_dir() / f"rules-{_cache_key(paths)}.json"
+    key = (__version__, sys.version, _cache_key(paths))
+    cache_file = os.path.join(cache_dir(), "rules.marshal")
     try:
-        return [Rule.from_cache(item) for item in json.loads(cache_file.read_text("utf-8"))]
-    except (OSError, ValueError, TypeError, KeyError):
+        with open(cache_file, "rb") as fh:
+            cached_key, rows = marshal.load(fh)
+        if cached_key == key:
+            return [Rule.from_cache(row) for row in rows]
+    except Exception:  # noqa: BLE001 - missing, stale or damaged: rebuild
         pass
     rules = load_packs(paths)
+    from .regexcache import write_atomic
+
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".rules-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump([rule.to_cache() for rule in rules], fh)
-        os.replace(tmp, cache_file)
-    except OSError:
+        write_atomic(cache_file, marshal.dumps((key, [rule.to_cache() for rule in rules])))
+    except (OSError, ValueError):
         pass  # a read-only home must not stop a scan
     return rules

@@ -7,8 +7,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 from .diff import FileDiff
 from .findings import Finding, findings_from_matches
@@ -22,21 +21,22 @@ if TYPE_CHECKING:
 _PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class ScanError:
+class ScanError(NamedTuple):
     path: str
     reason: str
 
 
-@dataclass
 class ScanResult:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[ScanError] = field(default_factory=list)
-    files: int = 0
-    bytes: int = 0
-    seconds: float = 0.0
-    skipped: Counter[str] = field(default_factory=Counter)  # reason -> files
-    notes: Counter[str] = field(default_factory=Counter)  # e.g. "lossy" -> files decoded lossily
+    """What a scan found, read and skipped; merged across files, workers and sources."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.errors: list[ScanError] = []
+        self.files = 0
+        self.bytes = 0
+        self.seconds = 0.0
+        self.skipped: Counter[str] = Counter()  # reason -> files
+        self.notes: Counter[str] = Counter()  # e.g. "lossy" -> files decoded lossily
 
     def merge(self, other: ScanResult) -> None:
         self.findings.extend(other.findings)
@@ -93,8 +93,8 @@ def collect_paths(targets: Iterable[str], result: ScanResult) -> list[tuple[str,
         if not os.path.lexists(target):
             result.errors.append(ScanError(target, "no such file or directory"))
             continue
-        for path in walk(target):
-            reason = skip_reason_for_path(path)
+        for path, reason in walk(target):
+            reason = reason or skip_reason_for_path(path)
             if reason is not None:
                 result.skipped[reason] += 1
                 continue

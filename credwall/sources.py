@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
-from dataclasses import dataclass
-from pathlib import PurePosixPath
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 # Files larger than this are reported as skipped (never silently): a later knob raises it.
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -31,19 +29,19 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 
 def skip_reason_for_path(path: str) -> str | None:
     """Why a path is skipped without reading it: a lockfile, vendored or binary by name."""
-    pure = PurePosixPath(path.replace(os.sep, "/"))
-    name = pure.name.lower()
+    parts = path.replace(os.sep, "/").split("/")
+    name = parts[-1].lower()
     if name in _LOCKFILES:
         return "lockfile"
-    if any(part in _SKIP_DIRS for part in pure.parts[:-1]):
+    if any(part in _SKIP_DIRS for part in parts[:-1]):
         return "vendored"
-    if pure.suffix.lower() in _BINARY_SUFFIXES or name.endswith(".min.js.map"):
+    dot = name.rfind(".")
+    if (dot > 0 and name[dot:] in _BINARY_SUFFIXES) or name.endswith(".min.js.map"):
         return "binary"
     return None
 
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(NamedTuple):
     text: str | None  # None when the content is not text
     note: str | None = None  # "binary", "utf-16", "lossy" … said in the summary
 
@@ -65,12 +63,15 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8", "replace"), "lossy")
 
 
-def walk(root: str) -> Iterator[str]:
-    """Files under root, sorted, not following directory symlinks, pruning skipped dirs."""
+def walk(root: str) -> Iterator[tuple[str, str | None]]:
+    """(path, None) for the files under root, sorted, not following directory symlinks;
+    (dir path, "vendored") for each pruned directory, so the summary can say so."""
     if not os.path.isdir(root):
-        yield root
+        yield root, None
         return
     for dirpath, dirnames, filenames in os.walk(root):
+        for name in sorted(d for d in dirnames if d in _SKIP_DIRS):
+            yield os.path.join(dirpath, name), "vendored"
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         for name in sorted(filenames):
-            yield os.path.join(dirpath, name)
+            yield os.path.join(dirpath, name), None

@@ -1,0 +1,47 @@
+"""The compiled-regex cache builds the same patterns as `regex.compile`, and survives damage."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from credwall.regexcache import RegexCompiler
+
+PATTERN = r"(?i)(?:token|key)[ \t]*[:=][ \t]*(?P<secret>[A-Za-z0-9]{8,40})"
+TEXT = "x\nAPI_KEY = Zq81nLx0Vt7RkP2w\nTOKEN: 4f9d2c1b8a7e\n"
+
+
+def test_cached_program_matches_like_a_fresh_compile(tmp_path: Path) -> None:
+    path = str(tmp_path / "regex.marshal")
+    fresh = RegexCompiler(path).compile(PATTERN)
+    assert (tmp_path / "regex.marshal").exists()
+    cached = RegexCompiler(path)
+    assert PATTERN in cached._codes
+    pattern = cached.compile(PATTERN)
+    spans = [(m.span("secret"), m.group("secret")) for m in pattern.finditer(TEXT, timeout=1.0)]
+    assert spans == [(m.span("secret"), m.group("secret")) for m in fresh.finditer(TEXT)]
+    assert [s for _, s in spans] == ["Zq81nLx0Vt7RkP2w", "4f9d2c1b8a7e"]
+
+
+def test_warm_process_does_not_import_the_regex_parser(tmp_path: Path) -> None:
+    path = str(tmp_path / "regex.marshal")
+    RegexCompiler(path).compile(PATTERN)
+    code = ("import sys; from credwall.regexcache import RegexCompiler; "
+            f"p = RegexCompiler({path!r}).compile({PATTERN!r}); "
+            "assert p.search('key=Zq81nLx0Vt7R').group('secret') == 'Zq81nLx0Vt7R'; "
+            "print('regex._regex_core' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_damaged_cache_falls_back(tmp_path: Path) -> None:
+    path = tmp_path / "regex.marshal"
+    path.write_bytes(b"\x00not marshal")
+    pattern = RegexCompiler(str(path)).compile(PATTERN)
+    assert pattern.search("token=abcd1234").group("secret") == "abcd1234"
+
+
+def test_no_cache_path_never_writes(tmp_path: Path) -> None:
+    RegexCompiler(None).compile(PATTERN)
+    assert list(tmp_path.iterdir()) == []
