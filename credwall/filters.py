@@ -14,7 +14,7 @@ from collections import Counter
 _PLACEHOLDER_MARKERS = (
     "example", "placeholder", "your_", "your-", "yourkey", "yourtoken", "yoursecret",
     "yourpassword", "changeme", "change_me", "change-me", "redacted", "dummy", "xxxx", "****",
-    "....", "…", "<", ">", "replace_me", "replaceme", "insert_", "fill_in", "fillme", "sample",
+    "...", "…", "<", ">", "replace_me", "replaceme", "insert_", "fill_in", "fillme", "sample",
     "lorem", "ipsum", "notreal", "not_real", "not-a-real", "fake_", "_fake", "-fake",
 )
 # Extra markers for generic (keyword = value) rules, where prose and test data are common.
@@ -50,10 +50,13 @@ _REFERENCE_CALLS = (
     "os.environ", "os.getenv", "getenv(", "process.env", "env(", "environ[", "environ.get",
     "system.getenv", "secrets.", "config.get", "settings.", "import.meta.env", "${",
 )
-_IDENTIFIER_RE = re.compile(r"^[A-Za-z_$][A-Za-z_$]*(?:[.\-][A-Za-z_$][A-Za-z_$0-9]*)*(?:\(\))?$")
+# Letters only (plus . - _ $ joins and trailing prose punctuation): a name or a word, not a secret.
+_IDENTIFIER_RE = re.compile(r"^[#@]?[A-Za-z_$][A-Za-z_$]*(?:[./\-][A-Za-z_$][A-Za-z_$0-9]*)*(?:\(\))?[.,:;!?]*$")
 _DOTTED_CODE_RE = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(.*\))?$")
 _PATHLIKE_RE = re.compile(r"^(?:[A-Za-z]:\\|\.{0,2}/|~/|[\w.-]+/[\w.-]+/)|\.(?:py|js|json|ya?ml|txt|pem|key|crt|html|xml)$")
 _NUMBER_RE = re.compile(r"^[-+]?\d+(?:[.,]\d+)*$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
+_FORMAT_RE = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdrxif]|%\([A-Za-z_]\w*\)|\{\d*\}|\{[A-Za-z_]\w*(?:![rsa])?(?::[^}]*)?\}")
 
 
 def shannon_entropy(value: str) -> float:
@@ -104,6 +107,10 @@ def generic_value_reason(secret: str) -> str | None:
             return f"placeholder marker {marker!r}"
     if _NUMBER_RE.match(secret):
         return "number"
+    if _FORMAT_RE.search(secret):
+        return "format string"
+    if _DATE_RE.match(secret):
+        return "date or time"
     if any(ch.isspace() for ch in secret):
         return "contains whitespace"
     if _IDENTIFIER_RE.match(secret) and not any(ch.isdigit() for ch in secret):

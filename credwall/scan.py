@@ -94,7 +94,8 @@ def collect_paths(targets: Iterable[str], result: ScanResult) -> list[tuple[str,
             result.errors.append(ScanError(target, "no such file or directory"))
             continue
         for path, reason in walk(target):
-            reason = reason or skip_reason_for_path(path)
+            # Only what lies below the named target is judged: `credwall scan node_modules/x` scans x.
+            reason = reason or skip_reason_for_path(os.path.relpath(path, target) if path != target else path)
             if reason is not None:
                 result.skipped[reason] += 1
                 continue

@@ -25,7 +25,8 @@ def test_references(value: str) -> None:
 
 @pytest.mark.parametrize("value", [
     "get_password()", "self.password", "settings.SECRET_KEY", "1234567890", "/etc/ssl/private/key.pem",
-    "https://auth.example.org/token", "two words", "DEFAULT_PASSWORD", "config.db.pass",
+    "https://auth.example.org/token", "two words", "DEFAULT_PASSWORD", "config.db.pass", "%s:%s", "{user}:{pw}",
+    "entry.",
 ])
 def test_generic_values_that_are_code(value: str) -> None:
     assert generic_value_reason(value) is not None

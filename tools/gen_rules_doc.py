@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from credwall.findings import mask  # noqa: E402
+from credwall.matcher import Matcher  # noqa: E402
 from credwall.rules import load_packs, pack_files  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "rules.md"
@@ -20,8 +21,16 @@ REMEDY = ("Remove the value from the file, rotate it at the provider (it is in g
           "and read it at run time from the environment or a secret manager.")
 
 
+def masked_example(matcher: Matcher, text: str) -> str:
+    """The example with every secret any rule finds in it masked, so docs/ holds none."""
+    for match in sorted(matcher.scan(text), key=lambda m: m.start, reverse=True):
+        text = text[:match.start] + mask(match.secret) + "[secret]" + text[match.end:]
+    return text
+
+
 def render() -> str:
     rules = load_packs(pack_files(ROOT / "patterns"))
+    matcher = Matcher(rules)
     families: dict[str, list] = {}
     for rule in rules:
         families.setdefault(rule.family, []).append(rule)
@@ -39,8 +48,7 @@ def render() -> str:
             keywords = ", ".join(f"`{k}`" for k in rule.keywords) or f"none ({rule.no_keywords_reason})"
             lines += [f"**Keywords:** {keywords}", ""]
             if rule.examples:
-                example = rule.examples[0]
-                shape = example.text.replace(example.secret, mask(example.secret) + "[secret]")
+                shape = masked_example(matcher, rule.examples[0].text)
                 lines += ["**Example (secret masked):**", "", "```", shape.strip(), "```", ""]
             lines += [f"**What to do instead:** {REMEDY}", ""]
             if rule.references:
