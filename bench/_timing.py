@@ -7,27 +7,37 @@ import statistics
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from pathlib import Path
 from typing import Sequence
 
 
-def run_once(cmd: Sequence[str], cwd: str | None = None, env: dict[str, str] | None = None) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS KiB of the whole process tree's largest child, exit code)."""
+def run_once(cmd: Sequence[str], cwd: str | None = None, env: dict[str, str] | None = None) -> tuple[float, int]:
+    """(wall seconds, exit code) of one whole process."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss, proc.returncode
+    code = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    return time.perf_counter() - started, code
+
+
+def peak_rss_kib(cmd: Sequence[str], cwd: str | None = None, env: dict[str, str] | None = None) -> int:
+    """Peak RSS of the process and its waited-for children (pool workers), via GNU time."""
+    gnu_time = "/usr/bin/time"
+    if not os.path.exists(gnu_time):
+        return 0
+    with tempfile.NamedTemporaryFile("r") as out:
+        subprocess.run([gnu_time, "-f", "%M", "-o", out.name, *cmd], cwd=cwd, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return int(out.read().strip().splitlines()[-1] or 0)
 
 
 def median_run(cmd: Sequence[str], runs: int, cwd: str | None = None, warmup: int = 2,
                env: dict[str, str] | None = None) -> tuple[float, int, int]:
+    """(median wall seconds, peak RSS KiB, exit code)."""
     for _ in range(warmup):
         run_once(cmd, cwd, env)
     results = [run_once(cmd, cwd, env) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results), results[-1][2]
+    return statistics.median(r[0] for r in results), peak_rss_kib(cmd, cwd, env), results[-1][1]
 
 
 def tool(name: str) -> str:
@@ -62,3 +72,18 @@ def stdlib_text_files(limit_bytes: int = 2_000_000) -> list[Path]:
 
 def fmt_ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms"
+
+
+def interleaved(cmds: dict[str, Sequence[str]], runs: int, cwd: str | None = None, warmup: int = 2) -> dict[str, tuple[float, int, int]]:
+    """Median wall per command, running the commands in turn each round so that drift in the
+    machine's load hits every tool alike. Values: (median seconds, peak RSS KiB, exit code)."""
+    for _ in range(warmup):
+        for cmd in cmds.values():
+            run_once(cmd, cwd)
+    walls: dict[str, list[float]] = {label: [] for label in cmds}
+    codes: dict[str, int] = {}
+    for _ in range(runs):
+        for label, cmd in cmds.items():
+            wall, codes[label] = run_once(cmd, cwd)
+            walls[label].append(wall)
+    return {label: (statistics.median(walls[label]), peak_rss_kib(cmd, cwd), codes[label]) for label, cmd in cmds.items()}

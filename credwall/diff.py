@@ -1,21 +1,36 @@
-"""Unified diff (as `git diff -U0` prints it) -> the added lines of each new-side file."""
+"""Unified diff (as `git diff -U0` prints it) -> per new-side file, the added line ranges and
+the new-side text of each hunk (with -U0, the added lines; with context, those lines too).
+
+Reading the hunks straight from the patch means the staged change is scanned with one git
+process and without reading whole files: a commit that adds 40 lines to a 5,000-line file
+scans 40 lines."""
 
 from __future__ import annotations
 
 from typing import Iterable, NamedTuple
+
 _ESCAPES = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13, b'"': 34, b"\\": 92}
+
+
+class Window(NamedTuple):
+    first_line: int  # new-side line number of the window's first line
+    data: bytes  # new-side text: context and added lines, with their line ends
 
 
 class FileDiff(NamedTuple):
     path: bytes  # new-side path, raw bytes as git stores it
     added: list[tuple[int, int]]  # 1-based inclusive line ranges, filled while parsing
+    windows: list[Window]
     binary: bool = False
-
-    def added_lines(self) -> set[int]:
-        return {n for start, end in self.added for n in range(start, end + 1)}
 
     def touches(self, first: int, last: int) -> bool:
         return any(start <= last and first <= end for start, end in self.added)
+
+
+class StagedFile(NamedTuple):
+    path: bytes  # relative to the repo root, raw bytes
+    blob: str  # staged blob id
+    diff: FileDiff
 
 
 def unquote_path(raw: bytes) -> bytes:
@@ -46,44 +61,74 @@ def _header_path(rest: bytes, prefix: bytes) -> bytes | None:
     return path[len(prefix):] if path.startswith(prefix) else path
 
 
+class _Hunk:
+    """The new side of one hunk while it is being read."""
+
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
+        self.next_line = first_line
+        self.lines: list[bytes] = []
+
+
 def parse_unified_diff(lines: Iterable[bytes]) -> list[FileDiff]:
-    """Files with their added-line ranges. Expects `--src-prefix=a/ --dst-prefix=b/`."""
+    """Files with their added-line ranges and hunk windows. Expects `--src-prefix=a/
+    --dst-prefix=b/` and lines that keep their line ends (`splitlines(keepends=True)`)."""
     files: list[FileDiff] = []
     current: FileDiff | None = None
+    hunk: _Hunk | None = None
+
+    def close_hunk() -> None:
+        if current is not None and hunk is not None and hunk.lines:
+            current.windows.append(Window(hunk.first_line, b"".join(hunk.lines)))
+
     for raw in lines:
-        if raw[:1] in (b"+", b"-", b" ") and current is not None:
-            continue  # hunk content: the ranges come from the @@ headers
+        if hunk is not None:
+            tag = raw[:1]
+            if tag == b"+" or tag == b" ":
+                if tag == b"+":
+                    line_no = hunk.next_line
+                    added = current.added  # type: ignore[union-attr]
+                    if added and added[-1][1] == line_no - 1:
+                        added[-1] = (added[-1][0], line_no)
+                    else:
+                        added.append((line_no, line_no))
+                hunk.lines.append(raw[1:])
+                hunk.next_line += 1
+                continue
+            if tag == b"-" or tag == b"\\":  # removed line, or "\ No newline at end of file"
+                continue
+            close_hunk()
+            hunk = None
         line = raw.rstrip(b"\r\n")
         if line.startswith((b"diff --git ", b"diff --cc ", b"diff --combined ")):
             current = None
         elif line.startswith(b"+++ "):
             new_path = _header_path(line[4:], b"b/")
             if new_path is not None:
-                current = FileDiff(path=new_path, added=[])
+                current = FileDiff(path=new_path, added=[], windows=[])
                 files.append(current)
         elif line.startswith(b"Binary files ") and line.endswith(b" differ"):
             # "Binary files a/x and b/y differ": no hunks and no +++ line.
             names = line[len(b"Binary files "):-len(b" differ")]
             new_path = _header_path(names.rpartition(b" and ")[2], b"b/")
             if new_path is not None:
-                files.append(FileDiff(path=new_path, added=[], binary=True))
+                files.append(FileDiff(path=new_path, added=[], windows=[], binary=True))
         elif line.startswith(b"@@") and current is not None:
-            added = _new_side_range(line)
-            if added is not None:
-                current.added.append(added)
+            first = _new_side_start(line)
+            if first is not None:
+                hunk = _Hunk(first)
+    close_hunk()
     return files
 
 
-def _new_side_range(header: bytes) -> tuple[int, int] | None:
-    """`@@ -a,b +c,d @@` (or `@@@ -a -b +c @@@` for merges) -> added lines (c, c+d-1)."""
+def _new_side_start(header: bytes) -> int | None:
+    """`@@ -a,b +c,d @@` (or `@@@ -a -b +c @@@` for merges) -> c, the first new-side line."""
     for field in header.split(b" ")[1:]:
         if field.startswith(b"+"):
-            start, _, count = field[1:].partition(b",")
             try:
-                first, n = int(start), int(count) if count else 1
+                return int(field[1:].partition(b",")[0])
             except ValueError:
                 return None
-            return (first, first + n - 1) if n else None
         if field.startswith(b"@"):
             break
     return None

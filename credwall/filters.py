@@ -7,8 +7,12 @@ regex, so they only see the few strings that already look like credentials.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import re
 
 # Substrings that mark a value as a stand-in, in any rule (lower-cased comparison).
 _PLACEHOLDER_MARKERS = (
@@ -32,7 +36,7 @@ _KEYBOARD_RUNS = ("qwerty", "asdfgh", "zxcvbn")
 _LONGEST_COUNTING_RUN = 5  # "123456" or "abcdef" in a value means it was typed, not generated
 
 # A value that names where the secret lives instead of holding it.
-_REFERENCE_RE = re.compile(
+_REFERENCE_SOURCE = (
     r"""^(?:
         \$\{\{?[^}]*\}\}?          # ${VAR}, ${{ secrets.X }}
       | \$\(?[A-Za-z_][\w.]*\)?$   # $VAR, $(VAR)
@@ -43,20 +47,45 @@ _REFERENCE_RE = re.compile(
       | \#\{.*\}                   # Ruby interpolation
       | \[\[.*\]\]
       | (?:env|secret|vault|ssm|awssm|op|sops|keyvault)(?::|\(|://)  # env:X, vault://…, op://…
-    )""",
-    re.VERBOSE | re.IGNORECASE,
+    )"""
 )
 _REFERENCE_CALLS = (
     "os.environ", "os.getenv", "getenv(", "process.env", "env(", "environ[", "environ.get",
     "system.getenv", "secrets.", "config.get", "settings.", "import.meta.env", "${",
 )
 # Letters only (plus . - _ $ joins and trailing prose punctuation): a name or a word, not a secret.
-_IDENTIFIER_RE = re.compile(r"^[#@]?[A-Za-z_$][A-Za-z_$]*(?:[./\-][A-Za-z_$][A-Za-z_$0-9]*)*(?:\(\))?[.,:;!?]*$")
-_DOTTED_CODE_RE = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(.*\))?$")
-_PATHLIKE_RE = re.compile(r"^(?:[A-Za-z]:\\|\.{0,2}/|~/|[\w.-]+/[\w.-]+/)|\.(?:py|js|json|ya?ml|txt|pem|key|crt|html|xml)$")
-_NUMBER_RE = re.compile(r"^[-+]?\d+(?:[.,]\d+)*$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)")
-_FORMAT_RE = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdrxif]|%\([A-Za-z_]\w*\)|\{\d*\}|\{[A-Za-z_]\w*(?:![rsa])?(?::[^}]*)?\}")
+_IDENTIFIER_SOURCE = r"^[#@]?[A-Za-z_$][A-Za-z_$]*(?:[./\-][A-Za-z_$][A-Za-z_$0-9]*)*(?:\(\))?[.,:;!?]*$"
+_DOTTED_CODE_SOURCE = r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(.*\))?$"
+_PATHLIKE_SOURCE = r"^(?:[A-Za-z]:\\|\.{0,2}/|~/|[\w.-]+/[\w.-]+/)|\.(?:py|js|json|ya?ml|txt|pem|key|crt|html|xml)$"
+_NUMBER_SOURCE = r"^[-+]?\d+(?:[.,]\d+)*$"
+_DATE_SOURCE = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)"
+_FORMAT_SOURCE = r"%[-#0 +]*\d*(?:\.\d+)?[sdrxif]|%\([A-Za-z_]\w*\)|\{\d*\}|\{[A-Za-z_]\w*(?:![rsa])?(?::[^}]*)?\}"
+
+
+class _Patterns(NamedTuple):
+    reference: re.Pattern[str]
+    identifier: re.Pattern[str]
+    dotted_code: re.Pattern[str]
+    pathlike: re.Pattern[str]
+    number: re.Pattern[str]
+    date: re.Pattern[str]
+    format: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    """Compiled on first use: most runs never reach a filter, so start-up does not pay."""
+    import re
+
+    return _Patterns(
+        reference=re.compile(_REFERENCE_SOURCE, re.VERBOSE | re.IGNORECASE),
+        identifier=re.compile(_IDENTIFIER_SOURCE),
+        dotted_code=re.compile(_DOTTED_CODE_SOURCE),
+        pathlike=re.compile(_PATHLIKE_SOURCE),
+        number=re.compile(_NUMBER_SOURCE),
+        date=re.compile(_DATE_SOURCE),
+        format=re.compile(_FORMAT_SOURCE),
+    )
 
 
 def shannon_entropy(value: str) -> float:
@@ -90,7 +119,7 @@ def _has_counting_run(value: str) -> bool:
 
 
 def reference_reason(secret: str) -> str | None:
-    if _REFERENCE_RE.match(secret):
+    if _patterns().reference.match(secret):
         return "reference to a variable"
     lowered = secret.lower()
     for call in _REFERENCE_CALLS:
@@ -101,25 +130,26 @@ def reference_reason(secret: str) -> str | None:
 
 def generic_value_reason(secret: str) -> str | None:
     """Extra checks for keyword = value rules: the value must look like a credential."""
+    patterns = _patterns()
     lowered = secret.lower()
     for marker in _GENERIC_PLACEHOLDER_MARKERS:
         if marker in lowered:
             return f"placeholder marker {marker!r}"
-    if _NUMBER_RE.match(secret):
+    if patterns.number.match(secret):
         return "number"
-    if _FORMAT_RE.search(secret):
+    if patterns.format.search(secret):
         return "format string"
-    if _DATE_RE.match(secret):
+    if patterns.date.match(secret):
         return "date or time"
     if any(ch.isspace() for ch in secret):
         return "contains whitespace"
-    if _IDENTIFIER_RE.match(secret) and not any(ch.isdigit() for ch in secret):
+    if patterns.identifier.match(secret) and not any(ch.isdigit() for ch in secret):
         return "identifier"
-    if _DOTTED_CODE_RE.match(secret):
+    if patterns.dotted_code.match(secret):
         return "attribute access or call"
     if "(" in secret and secret.endswith(")"):
         return "function call"
-    if _PATHLIKE_RE.search(secret):
+    if patterns.pathlike.search(secret):
         return "file path"
     if lowered.startswith(("http://", "https://", "ftp://", "file://")):
         return "URL"

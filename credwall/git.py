@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import NamedTuple, Sequence
+# No `typing` at run time: this module is imported before git starts on the commit path.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Sequence
 
-from .diff import FileDiff, parse_unified_diff, unquote_path
+    from .diff import StagedFile
 
 # Config that would change the text we parse, pinned for every call.
 _PINNED_CONFIG = (
     "-c", "core.quotepath=false", "-c", "color.ui=false", "-c", "diff.noprefix=false",
     "-c", "diff.mnemonicPrefix=false", "-c", "diff.relative=false", "-c", "core.safecrlf=false",
 )
+# -U0: hunks hold just the added lines (git makes them about twice as fast as -U3), so a
+# multi-line secret is seen when the change adds all of it, as a pasted key block is.
 _DIFF_FLAGS = ("--no-ext-diff", "--no-color", "--no-textconv", "-U0", "--src-prefix=a/",
                "--dst-prefix=b/", "-M", "--diff-filter=ACMRT")
 
@@ -31,16 +36,32 @@ def _env() -> dict[str, str]:
     return env
 
 
+class GitProcess:
+    """A git command started now and read later, so a caller can work while git runs."""
+
+    def __init__(self, args: Sequence[str], cwd: str | None = None, input: bytes | None = None) -> None:
+        self._args = args
+        self._input = input
+        try:
+            self._proc = subprocess.Popen(["git", *_PINNED_CONFIG, *args], cwd=cwd, env=_env(),
+                                          stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc}") from None
+
+    def output(self) -> bytes:
+        out, err = self._proc.communicate(self._input)
+        if self._proc.returncode != 0:
+            detail = err.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"`git {' '.join(self._args[:3])}` failed: "
+                           f"{detail[-1] if detail else self._proc.returncode}")
+        return out
+
+
 def run_git(args: Sequence[str], cwd: str | None = None, input: bytes | None = None) -> bytes:
-    cmd = ["git", *_PINNED_CONFIG, *args]
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, input=input, capture_output=True, env=_env(), check=False)
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
-    if proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"`git {' '.join(args[:3])}` failed: {detail[-1] if detail else proc.returncode}")
-    return proc.stdout
+    return GitProcess(args, cwd, input).output()
 
 
 def toplevel(cwd: str | None = None) -> str | None:
@@ -56,18 +77,19 @@ def toplevel(cwd: str | None = None) -> str | None:
     return os.fsdecode(out.rstrip(b"\n")) or None
 
 
-class StagedFile(NamedTuple):
-    path: bytes  # relative to the repo root, raw bytes
-    blob: str  # staged blob id
-    diff: FileDiff
+def start_staged_diff(root: str) -> GitProcess:
+    """Start the one git process the staged scan needs; read it with `staged_files`."""
+    return GitProcess(["diff", "--cached", "--raw", "--no-abbrev", *_DIFF_FLAGS], cwd=root)
 
 
-def staged_files(root: str) -> list[StagedFile]:
+def staged_files(root: str, started: GitProcess | None = None) -> list[StagedFile]:
     """Files with staged additions (or binary changes), with their staged blob ids.
 
     One `git diff --cached --raw -p`: the raw lines give modes and blob ids, the patch gives the
-    added line ranges. With no commits yet git compares against the empty tree by itself."""
-    out = run_git(["diff", "--cached", "--raw", "--no-abbrev", *_DIFF_FLAGS], cwd=root)
+    added lines themselves. With no commits yet git compares against the empty tree."""
+    from .diff import StagedFile, parse_unified_diff, unquote_path  # imported while git runs
+
+    out = (started or start_staged_diff(root)).output()
     lines = out.splitlines(keepends=True)
     blobs: dict[bytes, tuple[str, str]] = {}
     patch_start = len(lines)

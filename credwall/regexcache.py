@@ -12,14 +12,17 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from typing import Any
+from array import array
+from typing import Any, Collection
 
-_FORMAT = 1
+_FORMAT = 2
+_CODE_INDEX = 2  # position of the compiled program (a list of ints) in the compile arguments
 
 
 class RegexCompiler:
-    def __init__(self, cache_path: str | None) -> None:
+    def __init__(self, cache_path: str | None, keep: Collection[str] | None = None) -> None:
         self._path = cache_path
+        self._keep = keep  # patterns worth storing (the current rules); None keeps all
         self._codes: dict[str, tuple[Any, ...]] = {}
         self._engine: Any = None
         self._binary: tuple[str, int, int] | None = None
@@ -61,6 +64,10 @@ class RegexCompiler:
         args = self._codes.get(pattern)
         if args is not None:
             try:
+                # The program is stored as packed bytes: unpacking one is microseconds, while
+                # unmarshalling every rule's int list cost more than the whole scan.
+                program = array("q", args[_CODE_INDEX]).tolist()
+                args = args[:_CODE_INDEX] + (program,) + args[_CODE_INDEX + 1:]
                 return self._c_engine().compile(*args)
             except Exception:  # noqa: BLE001 - stale or damaged entry: compile normally
                 self._codes.pop(pattern, None)
@@ -84,14 +91,17 @@ class RegexCompiler:
             _main._regex.compile = real
         if captured and self._path:
             # RegexFlag values are ints underneath; marshal wants plain ints.
-            self._codes[pattern] = tuple(int(a) if isinstance(a, int) else a for a in captured[-1])
+            args: list[Any] = [int(a) if isinstance(a, int) else a for a in captured[-1]]
+            args[_CODE_INDEX] = array("q", args[_CODE_INDEX]).tobytes()
+            self._codes[pattern] = tuple(args)
             self._binary = _binary_identity(_main._regex.__file__)
             self._save()
         return compiled
 
     def _save(self) -> None:
         assert self._path is not None and self._binary is not None
-        data = {"format": _FORMAT, "python": sys.version, "binary": self._binary, "codes": self._codes}
+        codes = self._codes if self._keep is None else {p: a for p, a in self._codes.items() if p in self._keep}
+        data = {"format": _FORMAT, "python": sys.version, "binary": self._binary, "codes": codes}
         try:
             write_atomic(self._path, marshal.dumps(data))
         except (OSError, ValueError):

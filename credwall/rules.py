@@ -69,11 +69,13 @@ class Rule(NamedTuple):
 
 def builtin_pack_dir() -> str:
     """`patterns/` as installed: the `credwall.patterns` package directory."""
+    import importlib
+
     try:
-        from . import patterns
+        patterns = importlib.import_module("credwall.patterns")
     except ImportError:
         raise RuleError("the built-in rule packs (credwall/patterns) are missing from this install") from None
-    return os.path.dirname(os.path.abspath(patterns.__file__))
+    return os.path.dirname(os.path.abspath(str(patterns.__file__)))
 
 
 def pack_files(directory: str | os.PathLike[str]) -> list[str]:
@@ -141,7 +143,7 @@ def parse_rule(raw: Any, *, family: str, source: str) -> Rule:
         for m in raw.get("known_misses") or ()
     )
     return Rule(
-        id=rule_id,
+        id=raw["id"],
         description=raw["description"].strip(),
         regex=raw["regex"],
         confidence=raw["confidence"],

@@ -15,7 +15,8 @@ from .matcher import Matcher, ScanTimeout
 from .sources import MAX_FILE_BYTES, decode, skip_reason_for_path, walk
 
 if TYPE_CHECKING:
-    from .git import StagedFile
+    from .diff import StagedFile
+    from .git import GitProcess
 
 # Below this many bytes a process pool costs more than it saves.
 _PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -47,9 +48,8 @@ class ScanResult:
         self.notes.update(other.notes)
 
 
-def scan_bytes(matcher: Matcher, path: str, data: bytes, result: ScanResult,
-               only: FileDiff | None = None) -> None:
-    """Scan one file's content into result; with `only`, keep findings on its added lines."""
+def scan_bytes(matcher: Matcher, path: str, data: bytes, result: ScanResult) -> None:
+    """Scan one file's content into result."""
     decoded = decode(data)
     if decoded.text is None:
         result.skipped[decoded.note or "binary"] += 1
@@ -57,15 +57,36 @@ def scan_bytes(matcher: Matcher, path: str, data: bytes, result: ScanResult,
     if decoded.note:
         result.notes[decoded.note] += 1
     try:
-        matches = matcher.scan(decoded.text)
+        findings = findings_from_matches(path, decoded.text, matcher.scan(decoded.text))
     except ScanTimeout as exc:
         result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
         return
-    findings = findings_from_matches(path, decoded.text, matches)
-    if only is not None:
-        findings = [f for f in findings if only.touches(f.line, f.end_line)]
     result.files += 1
     result.bytes += len(data)
+    result.findings.extend(findings)
+
+
+def scan_diff(matcher: Matcher, path: str, diff: FileDiff, result: ScanResult) -> None:
+    """Scan the hunks of one file's diff; keep findings that touch an added line."""
+    findings: list[Finding] = []
+    size = 0
+    for window in diff.windows:
+        decoded = decode(window.data)
+        if decoded.text is None:
+            result.skipped[decoded.note or "binary"] += 1
+            return
+        if decoded.note:
+            result.notes[decoded.note] += 1
+        size += len(window.data)
+        try:
+            matches = matcher.scan(decoded.text)
+        except ScanTimeout as exc:
+            result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
+            return
+        found = findings_from_matches(path, decoded.text, matches, line_offset=window.first_line - 1)
+        findings.extend(f for f in found if diff.touches(f.line, f.end_line))
+    result.files += 1
+    result.bytes += size
     result.findings.extend(findings)
 
 
@@ -172,16 +193,14 @@ def scan_stdin(matcher: Matcher, data: bytes, name: str = "-") -> ScanResult:
 
 
 def scan_staged(matcher: Matcher, root: str, display_root: str | None = None,
-                only_paths: set[bytes] | None = None) -> ScanResult:
-    """Scan the added lines of the staged change, reading the staged (index) content."""
+                diff: GitProcess | None = None) -> ScanResult:
+    """Scan the added lines of the staged change (the index, not the working tree).
+    `diff` is a `git.start_staged_diff` already running (started before the rules loaded)."""
     from . import git
 
     started = time.perf_counter()
     result = ScanResult()
-    staged = git.staged_files(root)
-    if only_paths is not None:
-        staged = [s for s in staged if s.path in only_paths]
-    scan_staged_files(matcher, root, staged, result, display_root)
+    scan_staged_files(matcher, root, git.staged_files(root, diff), result, display_root)
     result.findings.sort(key=lambda f: (f.path, f.line, f.column))
     result.seconds = time.perf_counter() - started
     return result
@@ -189,23 +208,28 @@ def scan_staged(matcher: Matcher, root: str, display_root: str | None = None,
 
 def scan_staged_files(matcher: Matcher, root: str, staged: Sequence[StagedFile], result: ScanResult,
                       display_root: str | None = None) -> None:
-    from . import git
-
-    wanted = []
+    """Text files: their hunks. Files git calls binary: their staged blob, which decode() may
+    still find to be text (UTF-16 with a BOM), scanned whole."""
+    binary = []
     for item in staged:
         path = _display(root, item.path, display_root)
-        reason = "binary" if item.diff.binary else skip_reason_for_path(path)
+        reason = skip_reason_for_path(path)
         if reason is not None:
             result.skipped[reason] += 1
+        elif item.diff.binary:
+            binary.append((path, item))
         else:
-            wanted.append((path, item))
-    contents = git.read_blobs(root, [item.blob for _, item in wanted])
-    for path, item in wanted:
-        data = contents[item.blob]
-        if len(data) > MAX_FILE_BYTES:
-            result.skipped["larger than 100 MiB"] += 1
-            continue
-        scan_bytes(matcher, path, data, result, only=item.diff)
+            scan_diff(matcher, path, item.diff, result)
+    if binary:
+        from . import git
+
+        contents = git.read_blobs(root, [item.blob for _, item in binary])
+        for path, item in binary:
+            data = contents[item.blob]
+            if len(data) > MAX_FILE_BYTES:
+                result.skipped["larger than 100 MiB"] += 1
+            else:
+                scan_bytes(matcher, path, data, result)
 
 
 def _display(root: str, rel: bytes, display_root: str | None) -> str:

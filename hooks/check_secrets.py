@@ -1,51 +1,60 @@
 """The `credwall` pre-commit hook.
 
 pre-commit passes file names. A file with a staged change is scanned on its added lines only
-(its staged content, so unstaged edits cannot hide or invent a finding); a file with no staged
-change (`pre-commit run --all-files`, `--files` in CI) is scanned whole. A run that scanned
-nothing says so."""
+(read from the index, so unstaged edits can neither hide nor invent a finding); a file with no
+staged change (`pre-commit run --all-files`, `--files` in CI) is scanned whole. A run that
+scanned nothing says so."""
 
 from __future__ import annotations
 
-import argparse
+import gc
 import os
 import sys
-from typing import Sequence
+import time
+from credwall.cli import EXIT_ERROR, Parser, add_output_options, emit, load_matcher
 
-from credwall.cli import EXIT_ERROR, add_output_options, emit, load_matcher
+TYPE_CHECKING = False  # no `typing` before git starts: see credwall.cli
+if TYPE_CHECKING:
+    from typing import Sequence
+
+    from credwall.scan import ScanResult
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="credwall-hook", description=__doc__.splitlines()[0])
+    gc.disable()  # short-lived: see credwall.cli.main
+    parser = Parser(prog="credwall-hook", description=__doc__.splitlines()[0])
     parser.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
     add_output_options(parser)
     args = parser.parse_args(argv)
     try:
-        return emit(_scan(args.filenames), args.format, args.color)
+        return emit(scan_filenames(args.filenames), args.format, args.color)
     except Exception as exc:  # fail closed: an error is never a passed commit
         print(f"credwall: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
 
-def _scan(filenames: Sequence[str]):  # type: ignore[no-untyped-def]
+def scan_filenames(filenames: Sequence[str]) -> ScanResult:
     from credwall import git
+
+    started = time.perf_counter()
+    root = git.toplevel() if filenames else None
+    diff = git.start_staged_diff(root) if root is not None else None  # git runs while rules load
     from credwall.scan import ScanResult, scan_paths, scan_staged_files
 
     matcher = load_matcher()
     result = ScanResult()
-    root = git.toplevel() if filenames else None
-    whole: list[str] = list(filenames)
+    whole = list(filenames)
     if root is not None:
-        cwd = os.getcwd()
-        wanted = {os.fsencode(os.path.relpath(os.path.abspath(f), root)).replace(os.sep.encode(), b"/"): f
-                  for f in filenames}
-        staged = [s for s in git.staged_files(root) if s.path in wanted]
-        scan_staged_files(matcher, root, staged, result, display_root=cwd)
-        staged_paths = {wanted[s.path] for s in staged}
-        whole = [f for f in filenames if f not in staged_paths]
+        by_git_path = {os.fsencode(os.path.relpath(os.path.abspath(f), root)).replace(os.sep.encode(), b"/"): f
+                       for f in filenames}
+        staged = [s for s in git.staged_files(root, diff) if s.path in by_git_path]
+        scan_staged_files(matcher, root, staged, result, display_root=os.getcwd())
+        staged_names = {by_git_path[s.path] for s in staged}
+        whole = [f for f in filenames if f not in staged_names]
     if whole:
         result.merge(scan_paths(matcher, whole, jobs=1 if len(whole) < 50 else None))
     result.findings.sort(key=lambda f: (f.path, f.line, f.column))
+    result.seconds = time.perf_counter() - started
     return result
 
 

@@ -45,6 +45,17 @@ def test_added_ranges_paths_and_binary() -> None:
     assert files[b"img.png"].binary
     assert files["sp ace\u00e9.txt".encode()].added == [(1, 1)]
     assert files[b"app.py"].touches(5, 5) and not files[b"app.py"].touches(6, 11)
+    # a hunk that only removes lines leaves no window
+    assert [(w.first_line, w.data) for w in files[b"app.py"].windows] == [(4, b"x = 1\ny = 2\n"), (12, b"new\n")]
+    assert files[b"new.txt"].windows[0].data == b"+++ not a header\n--- nor this\ndiff --git inside content\n"
+
+
+def test_context_lines_are_in_the_window_but_not_added() -> None:
+    patch = (b"diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -10,7 +10,8 @@ def f():\n"
+             b" ctx1\n ctx2\n ctx3\n-old\n+new1\n+new2\n ctx4\n ctx5\n ctx6\n")
+    [diff] = parse_unified_diff(patch.splitlines(keepends=True))
+    assert diff.added == [(13, 14)]
+    assert diff.windows == [(10, b"ctx1\nctx2\nctx3\nnew1\nnew2\nctx4\nctx5\nctx6\n")]
 
 
 def test_unquote_path_escapes() -> None:

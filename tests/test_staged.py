@@ -128,3 +128,30 @@ def test_outside_a_repo_is_a_clear_error(tmp_path, monkeypatch, run_cli) -> None
     code, out, err = run_cli("scan", "--staged")
     assert code == 2
     assert "needs a git work tree" in err
+
+
+def test_line_numbers_count_only_newlines(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # \f, \r, \v and U+2028 are line breaks to str.splitlines but not to git
+    body = "a = 1\n\x0c\nb = '\r'\nc = '\u2028'\n" + "pad = 0\n" * 30
+    git_repo.stage("odd.py", body)
+    git_repo.commit()
+    git_repo.stage("odd.py", body + f"t = '{tokens.github_classic()}'\n")
+    code, report, _ = _staged(run_cli)
+    assert _where(report) == [("odd.py", 35)]
+
+
+def test_added_line_deep_in_a_file_keeps_its_line_number(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    key = tokens.github_classic()
+    git_repo.stage("x.txt", "header\n" * 50 + "end\n")
+    git_repo.commit()
+    git_repo.stage("x.txt", "header\n" * 50 + f"{key}\n" + "end\n")
+    code, report, _ = _staged(run_cli)
+    assert _where(report) == [("x.txt", 51)]
+
+
+def test_utf16_file_that_git_calls_binary_is_still_scanned(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    git_repo.stage("win.ps1", f"# deploy\n$token = '{tokens.github_classic()}'\n".encode("utf-16"))
+    code, report, err = _staged(run_cli)
+    assert code == 1
+    assert _where(report) == [("win.ps1", 2)]
+    assert "1 utf-16" in err
