@@ -166,3 +166,45 @@ def rejection_reason(secret: str, *, generic: bool, entropy: float | None, min_l
     if reason is None and entropy is not None and shannon_entropy(secret) < entropy:
         reason = "entropy below the rule's floor"
     return reason
+
+
+# Key names that say "this value is a credential" (env var names, JSON keys, YAML keys, flags).
+_CREDENTIAL_KEY_PARTS = ("password", "passwd", "passphrase", "secret", "token", "apikey", "api_key",
+                         "accesskey", "access_key", "privatekey", "private_key", "credential", "auth",
+                         "bearer", "session", "cookie", "signing", "encryption_key", "client_secret",
+                         "pwd", "pat", "license_key", "webhook", "dsn", "connection_string", "conn_str")
+_NOT_CREDENTIAL_KEY_ENDINGS = ("_url", "_uri", "_path", "_file", "_id", "_name", "_type", "_dir",
+                               "_endpoint", "_host", "_port", "_user", "_username", "_region", "_mode",
+                               "_expires", "_expiry", "_ttl", "_header", "_method", "_enabled", "_version")
+
+
+def credential_key(name: str) -> bool:
+    """Does a key or variable name say its value is a credential? (GITHUB_TOKEN, apiKey,
+    X-API-Key, --password; not TOKEN_URL, AUTH_METHOD, PASSWORD_FILE)."""
+    import re
+
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)  # apiKey -> api_Key
+    lowered = snake.lower().replace("-", "_").replace(".", "_").lstrip("_")
+    compact = lowered.replace("_", "")
+    if lowered.endswith(_NOT_CREDENTIAL_KEY_ENDINGS):
+        return False
+    if compact.endswith(("url", "uri", "path", "file", "endpoint")) and "dsn" not in compact:
+        return False
+    parts = set(lowered.split("_"))
+    for part in _CREDENTIAL_KEY_PARTS:
+        if "_" in part or part in ("pwd", "pat", "dsn"):
+            if part in lowered and (part not in ("pwd", "pat", "dsn") or part in parts):
+                return True
+        elif part in compact:
+            return True
+    return "key" in parts
+
+
+def literal_value_reason(value: str) -> str | None:
+    """Why a value under a credential-named key is NOT a committed secret: empty, a reference,
+    a placeholder, or too short / plain to be one. None means: a literal credential."""
+    stripped = value.strip()
+    if not stripped:
+        return "empty"
+    return (reference_reason(stripped) or placeholder_reason(stripped)
+            or generic_value_reason(stripped) or (None if len(stripped) >= 6 else "too short"))

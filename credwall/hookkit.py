@@ -1,0 +1,105 @@
+"""What every context hook shares: arguments, which files it owns, reading them, failing
+closed, reporting. A hook module supplies one function, `check(ctx, path, data)`, that adds
+findings for one file; this module does the rest."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import time
+
+from .cli import EXIT_ERROR, Parser, add_output_options, emit, load_matcher
+from .context import enabled_hooks, owned_by
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Sequence
+
+    from .findings import Finding
+    from .matcher import Matcher
+    from .scan import ScanResult
+
+
+class FileCheck:
+    """Handed to a hook's check function: the shared matcher and where findings go."""
+
+    def __init__(self, matcher: Matcher, result: ScanResult) -> None:
+        self.matcher = matcher
+        self.result = result
+
+    def add(self, finding: Finding) -> None:
+        self.result.findings.append(finding)
+
+    def scan_text(self, path: str, text: str, line_offset: int = 0) -> list[Finding]:
+        """Findings of every rule in text (not yet added)."""
+        from .findings import findings_from_matches
+
+        return findings_from_matches(path, text, self.matcher.scan(text), line_offset)
+
+    def error(self, path: str, reason: str) -> None:
+        from .scan import ScanError
+
+        self.result.errors.append(ScanError(path, reason))
+
+
+def run_hook(hook_id: str, description: str, check: Callable[[FileCheck, str, bytes], None],
+             argv: Sequence[str] | None) -> int:
+    gc.disable()  # short-lived process: see credwall.cli.main
+    parser = Parser(prog=hook_id, description=description)
+    parser.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
+    add_output_options(parser)
+    args = parser.parse_args(argv)
+    try:
+        return emit(check_files(hook_id, args.filenames, check), args.format, args.color)
+    except Exception as exc:  # fail closed: an error is never a passed commit
+        print(f"{hook_id}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileCheck, str, bytes], None]) -> ScanResult:
+    from . import git
+    from .scan import ScanResult
+
+    started = time.perf_counter()
+    result = ScanResult()
+    root = git.toplevel() if filenames else None
+    mine = owned_by(hook_id, filenames, enabled_hooks(root))
+    handed_off = len(filenames) - len(mine)
+    if handed_off:
+        result.skipped["handled by another credwall hook"] += handed_off
+    ctx = FileCheck(load_matcher(), result)
+    for path in mine:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            ctx.error(path, f"cannot read: {exc.strerror or exc}")
+            continue
+        before = len(result.errors)
+        try:
+            check(ctx, path, data)
+        except Exception as exc:  # one bad file fails the run, naming the file
+            ctx.error(path, f"internal error: {type(exc).__name__}: {exc}")
+        if len(result.errors) == before:
+            result.files += 1
+            result.bytes += len(data)
+    result.skipped = +result.skipped  # drop zero counts
+    result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule_id))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def read_text(ctx: FileCheck, path: str, data: bytes) -> str | None:
+    """Decoded text of a file, or None (and an error) when it is not text."""
+    from .sources import decode
+
+    decoded = decode(data)
+    if decoded.text is None:
+        ctx.error(path, "not a text file (binary content)")
+        return None
+    return decoded.text
+
+
+def relative(path: str) -> str:
+    return path.replace(os.sep, "/")
