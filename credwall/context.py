@@ -90,8 +90,10 @@ def _env_kind(name: str) -> str | None:
         stem = name[:-len(".env")].lstrip(".")
     elif ".env." in name:
         stem = name.split(".env.", 1)[1]
-    elif name.startswith("env.") or name.startswith(".env-"):
-        stem = name.split(".", 1)[1] if name.startswith("env.") else name[len(".env-"):]
+    elif name.startswith(".env-"):
+        stem = name[len(".env-"):]
+    elif name.startswith("env.") and name[len("env."):] in _ENV_TEMPLATE_SUFFIXES:
+        return "env-template"  # env.example; but env.md or env.py are ordinary files
     if stem is None:
         return None
     parts = re.split(r"[._-]", stem)

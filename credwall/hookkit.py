@@ -84,10 +84,30 @@ def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileChe
         if len(result.errors) == before:
             result.files += 1
             result.bytes += len(data)
-    result.skipped = +result.skipped  # drop zero counts
-    result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule_id))
+    result.findings = dedupe(result.findings)
     result.seconds = time.perf_counter() - started
     return result
+
+
+STRUCTURAL_PREFIXES = ("mcp-", "ci-", "agent-", "env-", "credential-")
+
+
+def _rank(finding: Finding) -> int:
+    """Provider rules first, then structure-aware findings, then generic keyword rules."""
+    if finding.rule_id.startswith("generic-"):
+        return 2
+    return 1 if finding.rule_id.startswith(STRUCTURAL_PREFIXES) else 0
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: where two checks flag overlapping text on the same line (a
+    provider rule and a key-name check on one MCP value), keep the more specific one."""
+    kept: list[Finding] = []
+    for finding in sorted(findings, key=_rank):
+        if not any(k.path == finding.path and k.line == finding.line
+                   and finding.column < k.end_column and k.column < finding.end_column for k in kept):
+            kept.append(finding)
+    return sorted(kept, key=lambda f: (f.path, f.line, f.column, f.rule_id))
 
 
 def read_text(ctx: FileCheck, path: str, data: bytes) -> str | None:

@@ -5,6 +5,7 @@ per file and make the run fail (exit 2), never pass."""
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
@@ -121,14 +122,15 @@ def collect_paths(targets: Iterable[str], result: ScanResult) -> list[tuple[str,
                 result.skipped[reason] += 1
                 continue
             try:
-                st = os.stat(path)
+                st = os.lstat(path)
             except OSError as exc:
-                if os.path.islink(path):
-                    result.skipped["broken symlink"] += 1
-                else:
-                    result.errors.append(ScanError(path, f"cannot stat: {exc.strerror or exc}"))
+                result.errors.append(ScanError(path, f"cannot stat: {exc.strerror or exc}"))
                 continue
-            if not os.path.isfile(path):
+            if stat.S_ISLNK(st.st_mode):
+                # A link's target is scanned where it lives (if it is in the tree), never
+                # followed out of it: a link to ~/.aws/credentials must not be read.
+                result.skipped["symlink"] += 1
+            elif not stat.S_ISREG(st.st_mode):
                 result.skipped["not a regular file"] += 1
             elif st.st_size > MAX_FILE_BYTES:
                 result.skipped["larger than 100 MiB"] += 1

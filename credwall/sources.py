@@ -64,14 +64,21 @@ def decode(data: bytes) -> Decoded:
 
 
 def walk(root: str) -> Iterator[tuple[str, str | None]]:
-    """(path, None) for the files under root, sorted, not following directory symlinks;
-    (dir path, "vendored") for each pruned directory, so the summary can say so."""
+    """(path, None) for the files under root, sorted; (dir path, reason) for each directory not
+    entered (vendored, or a symlink), so the summary can say so."""
     if not os.path.isdir(root):
         yield root, None
         return
     for dirpath, dirnames, filenames in os.walk(root):
-        for name in sorted(d for d in dirnames if d in _SKIP_DIRS):
-            yield os.path.join(dirpath, name), "vendored"
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        kept = []
+        for name in sorted(dirnames):
+            full = os.path.join(dirpath, name)
+            if name in _SKIP_DIRS:
+                yield full, "vendored"
+            elif os.path.islink(full):  # os.walk would not descend; say so
+                yield full, "symlink"
+            else:
+                kept.append(name)
+        dirnames[:] = kept
         for name in sorted(filenames):
             yield os.path.join(dirpath, name), None

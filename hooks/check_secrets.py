@@ -39,10 +39,17 @@ def scan_filenames(filenames: Sequence[str]) -> ScanResult:
     started = time.perf_counter()
     root = git.toplevel() if filenames else None
     diff = git.start_staged_diff(root) if root is not None else None  # git runs while rules load
+    from credwall.context import CORE_HOOK, enabled_hooks, owned_by
     from credwall.scan import ScanResult, scan_paths, scan_staged_files
 
     matcher = load_matcher()
     result = ScanResult()
+    # Files a more specific enabled credwall hook reports (.env, .mcp.json, CLAUDE.md, CI) are
+    # left to it, so each problem is reported once.
+    mine = owned_by(CORE_HOOK, filenames, enabled_hooks(root))
+    if len(mine) != len(filenames):
+        result.skipped["handled by another credwall hook"] += len(filenames) - len(mine)
+    filenames = mine
     whole = list(filenames)
     if root is not None:
         by_git_path = {os.fsencode(os.path.relpath(os.path.abspath(f), root)).replace(os.sep.encode(), b"/"): f

@@ -114,3 +114,18 @@ def test_text_output_has_no_colour_when_piped(tree, run_cli) -> None:  # type: i
     assert "\033[" not in out
     _, out, _ = run_cli("scan", "--color", "always", "tree")
     assert "\033[" in out
+
+
+def test_symlinks_are_not_followed(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "creds").write_text(f"t = {tokens.github_classic()}\n")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "link").symlink_to(outside / "creds")
+    (tree / "dirlink").symlink_to(outside)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli("scan", "--format", "json", "tree")
+    assert code == 0
+    report = json.loads(out)
+    assert report["findings"] == [] and report["stats"]["skipped"] == {"symlink": 2}

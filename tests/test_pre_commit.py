@@ -1,4 +1,5 @@
-"""The hook through real pre-commit: `pre-commit try-repo <this checkout> credwall`."""
+"""The hooks through real pre-commit: `pre-commit try-repo` for each hook id, and a repository
+that enables every credwall hook at once."""
 
 from __future__ import annotations
 
@@ -8,11 +9,30 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests import tokens
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit not installed")
+
+HOOK_IDS = [hook["id"] for hook in yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())]
+_IGNORED = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
+                                  ".hypothesis", ".mypy_cache", ".venv")
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """This checkout, uncommitted edits included, as a committed repo: pre-commit then installs
+    the hook environment once for every test in this module."""
+    path = tmp_path_factory.mktemp("hook-repo") / "credwall"
+    shutil.copytree(REPO_ROOT, path, ignore=_IGNORED)
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@t")
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "snapshot", "--no-verify"]):
+        subprocess.run(cmd, cwd=path, env=env, check=True, capture_output=True)
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=path, capture_output=True, text=True, check=True).stdout.strip()
+    return path, sha
 
 
 @pytest.fixture(scope="module")
@@ -20,23 +40,70 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def _try_repo(repo: Path, home: Path, hook: str = "credwall") -> subprocess.CompletedProcess[str]:
+def _pre_commit(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
-    return subprocess.run(["pre-commit", "try-repo", str(REPO_ROOT), hook], cwd=repo, env=env,
-                          capture_output=True, text=True, check=False, timeout=600)
+    return subprocess.run(["pre-commit", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          check=False, timeout=900)
 
 
-def test_try_repo_blocks_a_staged_token_and_passes_a_clean_change(git_repo, pre_commit_home) -> None:  # type: ignore[no-untyped-def]
+def _try_repo(repo: Path, hook_repo: tuple[Path, str], home: Path, hook: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    path, sha = hook_repo
+    return _pre_commit(["try-repo", str(path), hook, "--ref", sha, *extra], repo, home)
+
+
+def test_try_repo_blocks_a_staged_token_and_passes_a_clean_change(git_repo, hook_repo, pre_commit_home) -> None:  # type: ignore[no-untyped-def]
     secret = tokens.github_classic()
     git_repo.stage("deploy.sh", f"export GH_TOKEN={secret}\n")
-    blocked = _try_repo(git_repo.path, pre_commit_home)
+    blocked = _try_repo(git_repo.path, hook_repo, pre_commit_home, "credwall")
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr
-    assert "deploy.sh:1:17: github-classic-pat" in blocked.stdout or "deploy.sh:1:17:" in blocked.stdout
+    assert "deploy.sh:1:17: github-pat" in blocked.stdout
     assert secret not in blocked.stdout + blocked.stderr
 
     git_repo.git("rm", "-q", "--cached", "deploy.sh")
     (git_repo.path / "deploy.sh").unlink()
     git_repo.stage("hello.py", "print('hello')\n")
-    clean = _try_repo(git_repo.path, pre_commit_home)
+    clean = _try_repo(git_repo.path, hook_repo, pre_commit_home, "credwall")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "Passed" in clean.stdout
+
+
+def _fixture_for(hook: str) -> tuple[str, str, str]:
+    """(file, content, expected fragment of the report) that the hook must block."""
+    gh = tokens.github_classic(seed=91)
+    literal = tokens.rand(20, seed=92) + "5z"
+    return {
+        "credwall": ("app.py", f"TOKEN = '{gh}'\n", "app.py:1:10: github-pat"),
+        "credwall-env-files": (".env", f"API_KEY={literal}\n", ".env:1:"),
+        "credwall-mcp": (".mcp.json", '{"mcpServers": {"gh": {"command": "npx", "env": {"GITHUB_TOKEN": "%s"}}}}' % gh,
+                         ".mcp.json:1:"),
+        "credwall-agent-files": ("CLAUDE.md", f"# Notes\nstaging password: {literal}\n", "CLAUDE.md:2:"),
+        "credwall-ci": (".github/workflows/ci.yml",
+                        f"on: push\njobs:\n  a:\n    runs-on: x\n    env:\n      DEPLOY_TOKEN: {literal}\n",
+                        ".github/workflows/ci.yml:6:"),
+    }[hook]
+
+
+@pytest.mark.parametrize("hook", HOOK_IDS)
+def test_each_hook_id_blocks_its_kind_of_file(git_repo, hook_repo, pre_commit_home, hook: str) -> None:  # type: ignore[no-untyped-def]
+    name, content, expected = _fixture_for(hook)
+    git_repo.stage(name, content)
+    proc = _try_repo(git_repo.path, hook_repo, pre_commit_home, hook)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert expected in proc.stdout, proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_all_hooks_enabled_report_each_problem_once(git_repo, hook_repo, pre_commit_home) -> None:  # type: ignore[no-untyped-def]
+    path, sha = hook_repo
+    config = {"repos": [{"repo": str(path), "rev": sha, "hooks": [{"id": h} for h in HOOK_IDS]}]}
+    (git_repo.path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    for hook in HOOK_IDS:
+        name, content, _ = _fixture_for(hook)
+        git_repo.stage(name, content)
+    git_repo.git("add", ".pre-commit-config.yaml")
+    proc = _pre_commit(["run", "--all-files"], git_repo.path, pre_commit_home)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    finding_lines = [line for line in proc.stdout.splitlines() if line.startswith(".mcp.json:")]
+    assert len(finding_lines) == 1, proc.stdout
+    for hook in HOOK_IDS:  # and every hook still blocks its own file
+        assert _fixture_for(hook)[2] in proc.stdout, (hook, proc.stdout)
