@@ -208,3 +208,23 @@ def literal_value_reason(value: str) -> str | None:
         return "empty"
     return (reference_reason(stripped) or placeholder_reason(stripped)
             or generic_value_reason(stripped) or (None if len(stripped) >= 6 else "too short"))
+
+
+# Inline allow markers: ours, and the ones gitleaks, betterleaks and detect-secrets users already
+# have in their files, so a team can switch without editing them.
+ALLOW_MARKERS = ("credwall:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret")
+_ALLOW_NEXT_LINE = "pragma: allowlist nextline secret"
+
+
+def inline_allowed(text: str, start: int) -> bool:
+    """Is the line holding offset `start` marked as allowed (or the line before, for
+    detect-secrets' `pragma: allowlist nextline secret`)?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    if "allow" in line and any(marker in line for marker in ALLOW_MARKERS):
+        return True
+    if line_start:
+        previous = text[text.rfind("\n", 0, line_start - 1) + 1:line_start]
+        return _ALLOW_NEXT_LINE in previous
+    return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
 from .checksums import VALIDATORS
-from .filters import rejection_reason
+from .filters import inline_allowed, rejection_reason
 from .regexcache import RegexCompiler
 from .rules import SECRET_GROUP, Rule
 
@@ -138,13 +138,19 @@ class Matcher:
 
     def scan(self, text: str) -> list[Match]:
         """All accepted matches in text order; where spans overlap, the most specific rule wins."""
+        return self.scan_with_allowed(text)[0]
+
+    def scan_with_allowed(self, text: str) -> tuple[list[Match], int]:
+        """(matches, how many more were silenced by an inline allow marker on their line)."""
         matches: list[Match] = []
         for index, positions in self.keyword_hits(text).items():
             regions = self._regions(text, positions, self.rules[index].lines)
             matches.extend(self.candidates(text, index, regions))
         for index in self._keywordless:
             matches.extend(self.candidates(text, index, [(0, len(text))]))
-        return resolve_overlaps(matches)
+        resolved = resolve_overlaps(matches)
+        kept = [m for m in resolved if not inline_allowed(text, m.start)]
+        return kept, len(resolved) - len(kept)
 
 
 def _priority(match: Match) -> tuple[int, int, int, int]:

@@ -23,8 +23,11 @@ def summary(result: ScanResult) -> str:
     if result.skipped:
         skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(result.skipped.items()))
         parts.append(f"skipped {skipped}")
-    if result.notes:
-        parts.append("decoded " + ", ".join(f"{n} {note}" for note, n in sorted(result.notes.items())))
+    decoded = {note: n for note, n in result.notes.items() if note != "allowed inline"}
+    if decoded:
+        parts.append("decoded " + ", ".join(f"{n} {note}" for note, n in sorted(decoded.items())))
+    if result.notes.get("allowed inline"):
+        parts.append(f"{result.notes['allowed inline']} allowed by inline markers")
     if result.errors:
         head = f"{_plural(len(result.errors), 'error')}: scan INCOMPLETE"
     elif result.findings:

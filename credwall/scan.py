@@ -58,10 +58,13 @@ def scan_bytes(matcher: Matcher, path: str, data: bytes, result: ScanResult) -> 
     if decoded.note:
         result.notes[decoded.note] += 1
     try:
-        findings = findings_from_matches(path, decoded.text, matcher.scan(decoded.text))
+        matches, allowed = matcher.scan_with_allowed(decoded.text)
+        findings = findings_from_matches(path, decoded.text, matches)
     except ScanTimeout as exc:
         result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
         return
+    if allowed:
+        result.notes["allowed inline"] += allowed
     result.files += 1
     result.bytes += len(data)
     result.findings.extend(findings)
@@ -80,10 +83,12 @@ def scan_diff(matcher: Matcher, path: str, diff: FileDiff, result: ScanResult) -
             result.notes[decoded.note] += 1
         size += len(window.data)
         try:
-            matches = matcher.scan(decoded.text)
+            matches, allowed = matcher.scan_with_allowed(decoded.text)
         except ScanTimeout as exc:
             result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
             return
+        if allowed:
+            result.notes["allowed inline"] += allowed
         found = findings_from_matches(path, decoded.text, matches, line_offset=window.first_line - 1)
         findings.extend(f for f in found if diff.touches(f.line, f.end_line))
     result.files += 1

@@ -85,3 +85,25 @@ def test_findings_locate_and_hide_the_secret() -> None:
 @pytest.mark.parametrize(("secret", "masked"), [("abcdefghijklmnop", "abcd…"), ("abcdefgh", "ab…"), ("abc", "…")])
 def test_mask_never_shows_more_than_a_quarter(secret: str, masked: str) -> None:
     assert mask(secret) == masked
+
+
+@pytest.mark.parametrize("marker", ["# credwall:allow", "# gitleaks:allow", "// betterleaks:allow",
+                                    "# pragma: allowlist secret"])
+def test_inline_allow_markers(matcher: Matcher, marker: str) -> None:
+    token = tokens.github_classic()
+    kept, allowed = matcher.scan_with_allowed(f"a = '{token}'  {marker}\nb = '{token}'\n")
+    assert (len(kept), allowed) == (1, 1)
+    assert kept[0].start > kept[0].secret.__len__()  # the second line's token is the one kept
+
+
+def test_detect_secrets_nextline_marker(matcher: Matcher) -> None:
+    token = tokens.github_classic()
+    text = f"# pragma: allowlist nextline secret\na = '{token}'\n"
+    assert matcher.scan_with_allowed(text) == ([], 1)
+
+
+def test_allowed_findings_are_counted_in_the_summary(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text(f"t = '{tokens.github_classic()}'  # credwall:allow\n")
+    code, _, err = run_cli("scan", "a.py")
+    assert code == 0 and "1 allowed by inline markers" in err
