@@ -49,50 +49,45 @@ class ScanResult:
         self.notes.update(other.notes)
 
 
-def scan_bytes(matcher: Matcher, path: str, data: bytes, result: ScanResult) -> None:
-    """Scan one file's content into result."""
+def _findings(matcher: Matcher, path: str, data: bytes, result: ScanResult,
+              line_offset: int = 0) -> list[Finding] | None:
+    """Decode and scan one piece of text; None when it was skipped (binary) or failed (timeout),
+    which result then records."""
     decoded = decode(data)
     if decoded.text is None:
         result.skipped[decoded.note or "binary"] += 1
-        return
+        return None
     if decoded.note:
         result.notes[decoded.note] += 1
     try:
         matches, allowed = matcher.scan_with_allowed(decoded.text)
-        findings = findings_from_matches(path, decoded.text, matches)
     except ScanTimeout as exc:
         result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
-        return
+        return None
     if allowed:
         result.notes["allowed inline"] += allowed
-    result.files += 1
-    result.bytes += len(data)
-    result.findings.extend(findings)
+    return findings_from_matches(path, decoded.text, matches, line_offset)
+
+
+def scan_bytes(matcher: Matcher, path: str, data: bytes, result: ScanResult) -> None:
+    """Scan one file's content into result."""
+    findings = _findings(matcher, path, data, result)
+    if findings is not None:
+        result.files += 1
+        result.bytes += len(data)
+        result.findings.extend(findings)
 
 
 def scan_diff(matcher: Matcher, path: str, diff: FileDiff, result: ScanResult) -> None:
     """Scan the hunks of one file's diff; keep findings that touch an added line."""
     findings: list[Finding] = []
-    size = 0
     for window in diff.windows:
-        decoded = decode(window.data)
-        if decoded.text is None:
-            result.skipped[decoded.note or "binary"] += 1
+        found = _findings(matcher, path, window.data, result, line_offset=window.first_line - 1)
+        if found is None:
             return
-        if decoded.note:
-            result.notes[decoded.note] += 1
-        size += len(window.data)
-        try:
-            matches, allowed = matcher.scan_with_allowed(decoded.text)
-        except ScanTimeout as exc:
-            result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
-            return
-        if allowed:
-            result.notes["allowed inline"] += allowed
-        found = findings_from_matches(path, decoded.text, matches, line_offset=window.first_line - 1)
         findings.extend(f for f in found if diff.touches(f.line, f.end_line))
     result.files += 1
-    result.bytes += size
+    result.bytes += sum(len(window.data) for window in diff.windows)
     result.findings.extend(findings)
 
 

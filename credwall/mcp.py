@@ -1,0 +1,442 @@
+"""MCP server configs: literal credentials where the client could have taken a reference.
+
+An MCP config is committed so a team shares its servers, and the server's key rides along in
+`env`, a header, a command-line flag or a URL. This module finds the servers tables of a parsed
+document (by key: `mcpServers`, VS Code's `servers`, Codex's `mcp_servers`, Zed's
+`context_servers`), judges every value in them once, and reports each literal credential at its
+line with its JSON path and the reference syntax the client in question understands.
+
+Nothing in a config is ever run: `command` and `args` are only read as text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from .filters import credential_key, literal_value_reason
+from .findings import make_finding
+from .structured import dotted
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Iterator, NamedTuple
+
+    from .hookkit import FileCheck
+    from .matcher import Match
+    from .structured import Leaf
+
+    Path = tuple[str | int, ...]
+else:
+    from typing import NamedTuple
+
+RULE_ID = "mcp-literal-credential"
+CONFIDENCE = "high"  # a credential-named key and a value that passed every placeholder filter
+
+# Keys whose value is a table of servers, by client. `servers` is also common outside MCP, so
+# there (only) a table must hold at least one server-shaped entry to count.
+SERVER_TABLE_KEYS = ("mcpServers", "servers", "mcp_servers", "context_servers")
+_SERVER_SHAPE_KEYS = frozenset({"command", "args", "env", "url", "serverUrl", "httpUrl", "headers", "type",
+                                "transport", "http_headers", "source"})
+_ENV_KEYS = frozenset({"env", "environment"})
+_HEADER_KEYS = frozenset({"headers", "http_headers"})
+_URL_KEYS = frozenset({"url", "serverUrl", "httpUrl", "uri", "endpoint"})
+# Values under these keys name a variable rather than hold a value (Codex's pass-through lists).
+_VARIABLE_NAME_KEYS = frozenset({"env_vars", "bearer_token_env_var", "env_http_headers", "envFile", "env_file"})
+_ENV_FLAGS = frozenset({"-e", "--env"})  # docker run -e KEY=VALUE
+_HEADER_FLAGS = frozenset({"-H", "--header", "--headers"})  # mcp-remote, supergateway, curl
+
+_FLAG_RE = re.compile(r"--?([A-Za-z][\w.-]*)(?:=(.*))?", re.DOTALL)
+_ASSIGNMENT_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.DOTALL)
+_HEADER_RE = re.compile(r"([A-Za-z][\w-]*)\s*:\s*(.*)", re.DOTALL)
+_SCHEME_RE = re.compile(r"(Bearer|Basic|Token|Bot|Digest|Api-?Key)\s+(\S.*)", re.DOTALL | re.IGNORECASE)
+# ${VAR:-default}: a reference, but the default is committed text like any other.
+_DEFAULT_RE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]*)\}")
+
+_CLIENT_NAMES = {"claude-code": "Claude Code", "claude-desktop": "Claude Desktop", "vscode": "VS Code",
+                 "cursor": "Cursor", "windsurf": "Windsurf", "roo": "Roo Code", "gemini": "Gemini CLI",
+                 "codex": "Codex", "cline": "Cline", "kiro": "Kiro", "amazonq": "Amazon Q", "zed": "Zed"}
+_CLIENT_BY_SUFFIX = (
+    ("/.vscode/mcp.json", "vscode"), ("/.vscode/settings.json", "vscode"), ("/.cursor/mcp.json", "cursor"),
+    ("/.codex/config.toml", "codex"), ("/.gemini/settings.json", "gemini"), ("/.roo/mcp.json", "roo"),
+    ("/.kiro/settings/mcp.json", "kiro"), ("/.amazonq/mcp.json", "amazonq"), ("/.zed/settings.json", "zed"),
+    ("/.claude/settings.json", "claude-code"), ("/.claude/settings.local.json", "claude-code"),
+)
+_CLIENT_BY_NAME = {"claude_desktop_config.json": "claude-desktop", "cline_mcp_settings.json": "cline",
+                   "mcp_settings.json": "roo", "mcp_config.json": "windsurf", ".mcp.json": "claude-code",
+                   ".claude.json": "claude-code"}
+_CLIENT_BY_TABLE = {"servers": "vscode", "mcp_servers": "codex", "context_servers": "zed"}
+
+
+class _Candidate(NamedTuple):
+    """One possible secret inside a leaf's value, and what names it."""
+
+    key: str | None  # env var, header, flag or query parameter name; None: only provider rules apply
+    value: str  # the part of the value that would be the secret
+    kind: str  # env | header | flag | url | command | input | other: picks the advice
+    detail: str  # where in the value, for the message ("" when the value is the whole leaf)
+    scheme: str = ""  # "Bearer" of an Authorization header, kept in the suggested reference
+    forced: bool = False  # a credential by declaration (a VS Code input with "password": true)
+
+
+class _Server(NamedTuple):
+    path: Path
+    name: str
+    client: str | None
+
+
+def detect_client(path: str) -> str | None:
+    """Which client reads this file, by its path: claude-code, vscode, cursor, codex, gemini, … or None."""
+    norm = "/" + path.replace(os.sep, "/")
+    name = norm.rsplit("/", 1)[-1].lower()
+    for suffix, client in _CLIENT_BY_SUFFIX:
+        if norm.endswith(suffix):
+            return client
+    if name in _CLIENT_BY_NAME:
+        return _CLIENT_BY_NAME[name]
+    if name.endswith(".code-workspace"):
+        return "vscode"
+    if name.endswith(".mcp.json"):  # a Claude Code plugin's server file
+        return "claude-code"
+    return None
+
+
+def inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf], client: str | None = None) -> set[Path]:
+    """Report literal credentials in every MCP servers table of one parsed document.
+
+    `data` and `leaves` are what `credwall.structured.load_any` (or `load_json`/`load_yaml`/
+    `load_toml`) returned for the file at `path`. Servers tables are found at any depth by key
+    (`mcpServers`, `servers`, `mcp_servers`, `context_servers`); a file whose name makes it an MCP
+    config (`context.classify(path) == "mcp"`) may also hold its servers at the top level, as a
+    Claude Code plugin's `.mcp.json` can. VS Code `inputs` beside a table are inspected too.
+
+    Each value is judged once and reported at most once, at its line and column, through
+    `ctx.add`: a provider rule's id when the matcher recognises the value, else `mcp-literal-credential`
+    when a credential-named key (env var, header, flag, query parameter, input) holds a literal.
+    `client` picks the suggested reference syntax; by default it comes from the path.
+
+    Returns the paths of every leaf it judged (all leaves under the servers tables and their
+    inputs), so a caller that also scans the rest of the file can skip them and report nothing
+    twice. An empty set means the document has no servers table. Never raises on odd shapes.
+    """
+    from .context import classify
+
+    if client is None:
+        client = detect_client(path)
+    servers, inputs = _find_servers(data, allow_flat=classify(path) == "mcp", client=client)
+    examined: set[Path] = set()
+    if not servers and not inputs:
+        return examined
+    generic = {rule.id for rule in ctx.matcher.rules if rule.generic}
+    args_lists: dict[Path, list[tuple[Leaf, _Server]]] = {}
+    for leaf in leaves:
+        server = _owner(leaf.path, servers)
+        if server is not None:
+            examined.add(leaf.path)
+            rel = leaf.path[len(server.path):]
+            if any(part in _VARIABLE_NAME_KEYS for part in rel):
+                continue
+            if len(rel) >= 2 and rel[-2] == "args" and isinstance(rel[-1], int):
+                args_lists.setdefault(leaf.path[:-1], []).append((leaf, server))  # judged as a whole below
+                continue
+            _judge(ctx, path, leaf, _leaf_candidates(rel, leaf.value), server, generic)
+        elif leaf.path[:-2] in inputs and leaf.path[-1] == "default":
+            examined.add(leaf.path)
+            decl = inputs[leaf.path[:-2]][leaf.path[-2]]  # type: ignore[index]
+            _judge(ctx, path, leaf, [_input_candidate(decl, leaf.value)],
+                   _Server(leaf.path[:-1], str(decl.get("id", "")), _client_of_inputs(client)), generic)
+    for items in args_lists.values():
+        items.sort(key=lambda item: item[0].path[-1])
+        per_leaf = _args_candidates([leaf.value for leaf, _ in items])
+        for (leaf, server), candidates in zip(items, per_leaf):
+            _judge(ctx, path, leaf, candidates, server, generic)
+    return examined
+
+
+def inspect_remainder(ctx: FileCheck, path: str, text: str, leaves: list[Leaf], examined: set[Path]) -> None:
+    """For a file this hook owns by name: everything outside the servers tables, so a key that sits
+    elsewhere in `.mcp.json` (or in a comment) is not missed because the core hook stands aside."""
+    generic = {rule.id for rule in ctx.matcher.rules if rule.generic}
+    outside = _Server((), "", None)
+    covered_lines: set[int] = set()
+    for leaf in leaves:
+        covered_lines.update(range(leaf.line, leaf.line + leaf.value.count("\n") + 1 + ("\n" in leaf.value)))
+        if leaf.path in examined:
+            continue
+        key = next((p for p in reversed(leaf.path) if isinstance(p, str)), None)
+        _judge(ctx, path, leaf, [_Candidate(key, leaf.value, "remainder", "")], outside, generic)
+    for finding in ctx.scan_text(path, text):  # comments and keys: text the leaves do not hold
+        if finding.line not in covered_lines:
+            ctx.add(finding)
+
+
+# --- finding the servers ----------------------------------------------------------------------
+
+def _find_servers(data: Any, *, allow_flat: bool, client: str | None) -> tuple[list[_Server], dict[Path, list[Any]]]:
+    servers: list[_Server] = []
+    inputs: dict[Path, list[Any]] = {}
+    for table_path, key, table, parent in _tables(data, ()):
+        table_client = client or _CLIENT_BY_TABLE.get(key)
+        for name, entry in _entries(table):
+            if isinstance(entry, dict):
+                label = str(entry.get("name", name)) if isinstance(name, int) else name
+                servers.append(_Server(table_path + (name,), label, table_client))
+        if isinstance(parent.get("inputs"), list):
+            inputs[table_path[:-1] + ("inputs",)] = parent["inputs"]
+    if not servers and allow_flat and isinstance(data, dict) and data \
+            and all(isinstance(v, dict) for v in data.values()) and any(_server_shaped(v) for v in data.values()):
+        servers = [_Server((name,), name, client) for name in data]
+    return servers, inputs
+
+
+def _tables(value: Any, path: Path) -> Iterator[tuple[Path, str, Any, dict[str, Any]]]:
+    """(path, key, table, the dict holding it) for each servers table; not inside another one."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key in SERVER_TABLE_KEYS and isinstance(child, (dict, list)) and \
+                    (key != "servers" or any(_server_shaped(e) for _, e in _entries(child))):
+                yield path + (key,), key, child, value
+            else:
+                yield from _tables(child, path + (key,))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _tables(child, path + (i,))
+
+
+def _entries(table: Any) -> Iterable[tuple[str | int, Any]]:
+    return table.items() if isinstance(table, dict) else enumerate(table)  # Continue's YAML: a list
+
+
+def _server_shaped(entry: Any) -> bool:
+    return isinstance(entry, dict) and not _SERVER_SHAPE_KEYS.isdisjoint(entry)
+
+
+def _owner(path: Path, servers: list[_Server]) -> _Server | None:
+    # Servers are few and shallow; the longest matching prefix wins (none nest in practice).
+    for server in servers:
+        if path[:len(server.path)] == server.path:
+            return server
+    return None
+
+
+def _client_of_inputs(client: str | None) -> str:
+    return client or "vscode"  # only VS Code has `inputs`
+
+
+# --- what in a value could be a secret --------------------------------------------------------
+
+def _leaf_candidates(rel: Path, value: str) -> list[_Candidate]:
+    """Candidates for one leaf, by where it sits in its server entry (rel: path below the server)."""
+    last = rel[-1] if rel else None
+    parent = rel[-2] if len(rel) >= 2 else None
+    if parent in _HEADER_KEYS:
+        if isinstance(last, str):
+            return [_header_candidate(last, value, "")]
+        match = _HEADER_RE.fullmatch(value.strip())  # headers as a list of "Name: value"
+        return [_header_candidate(match[1], match[2], f" (header {match[1]})")] if match else []
+    if parent in _ENV_KEYS:
+        if isinstance(last, str):
+            return [_Candidate(last, value, "env", "")]
+        match = _ASSIGNMENT_RE.fullmatch(value.strip())  # env as a list of KEY=VALUE
+        return [_Candidate(match[1], match[2], "env", f" ({match[1]}=…)")] if match else []
+    if last in _URL_KEYS:
+        return _url_candidates(value)
+    if last == "command" or rel == ("command", "path"):
+        return [c for per_token in _args_candidates(_split(value)) for c in per_token]
+    key = next((p for p in reversed(rel) if isinstance(p, str)), None)
+    return [_Candidate(key, value, "other", "")]
+
+
+def _header_candidate(name: str, value: str, detail: str) -> _Candidate:
+    match = _SCHEME_RE.fullmatch(value.strip())
+    if match:
+        return _Candidate(name, match[2], "header", detail, scheme=match[1])
+    return _Candidate(name, value, "header", detail)
+
+
+def _url_candidates(url: str) -> list[_Candidate]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    if "://" not in url:
+        return []
+    try:
+        parts = urlsplit(url.strip())
+        password = parts.password
+    except ValueError:  # a bad port or bracket: not a URL we can read, provider rules still run
+        return []
+    found = []
+    if password:
+        found.append(_Candidate("password", password, "url", " (password in user:pass@)"))
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        found.append(_Candidate(name, value, "url", f" (query parameter {name})"))
+    return found
+
+
+def _input_candidate(decl: Any, value: str) -> _Candidate:
+    names = " ".join(str(decl.get(k, "")) for k in ("id", "description")) if isinstance(decl, dict) else ""
+    forced = isinstance(decl, dict) and decl.get("password") is True
+    key = str(decl.get("id", "")) if isinstance(decl, dict) else ""
+    return _Candidate(key if credential_key(key) or not credential_key(names) else names, value, "input",
+                      " (default of a promptString input)", forced=forced)
+
+
+def _args_candidates(args: list[str]) -> list[list[_Candidate]]:
+    """Per argument, its candidates: `--api-key X`, `--token=X`, `-e KEY=VALUE`, `KEY=VALUE`,
+    `--header "Authorization: Bearer X"`, URLs; an argument holding a whole shell line is split."""
+    out: list[list[_Candidate]] = [[] for _ in args]
+    expect: tuple[str, str] | None = None  # what the previous argument said this one is
+    for i, arg in enumerate(args):
+        flag = _FLAG_RE.fullmatch(arg)
+        if expect is not None and not (flag and arg.startswith("--")):
+            what, name = expect
+            expect = None
+            if what == "env":
+                match = _ASSIGNMENT_RE.fullmatch(arg)
+                if match:  # `-e KEY` alone passes the variable through: nothing to judge
+                    out[i].append(_Candidate(match[1], match[2], "env", f" ({match[1]}=… after {name})"))
+            elif what == "header":
+                match = _HEADER_RE.fullmatch(arg.strip())
+                if match:
+                    out[i].append(_header_candidate(match[1], match[2], f" (header {match[1]})"))
+            else:
+                out[i].append(_Candidate(name, arg, "flag", f" (value of {name})"))
+            continue
+        expect = None
+        if flag:
+            name, inline = flag[1], flag[2]
+            dashed = arg.split("=", 1)[0]
+            if dashed in _ENV_FLAGS or dashed in _HEADER_FLAGS:
+                what = "env" if dashed in _ENV_FLAGS else "header"
+                if inline is None:
+                    expect = (what, dashed)
+                else:
+                    out[i].extend(_args_candidates_inline(what, dashed, inline))
+            elif inline is not None:
+                out[i].append(_Candidate(name, inline, "flag", f" (value of {dashed})"))
+            elif credential_key(name):
+                expect = ("flag", dashed)
+            continue
+        match = _ASSIGNMENT_RE.fullmatch(arg)
+        if match and not any(ch.isspace() for ch in match[2]):
+            out[i].append(_Candidate(match[1], match[2], "env", f" ({match[1]}=…)"))
+        elif "://" in arg and not any(ch.isspace() for ch in arg.strip()):
+            out[i].extend(_url_candidates(arg))
+        elif any(ch.isspace() for ch in arg.strip()):  # `sh -c "API_KEY=… node server.js"`
+            out[i].extend(c for per_token in _args_candidates(_split(arg)) for c in per_token)
+    return out
+
+
+def _args_candidates_inline(what: str, flag: str, inline: str) -> list[_Candidate]:
+    if what == "env":
+        match = _ASSIGNMENT_RE.fullmatch(inline)
+        return [_Candidate(match[1], match[2], "env", f" ({match[1]}=… after {flag})")] if match else []
+    match = _HEADER_RE.fullmatch(inline.strip())
+    return [_header_candidate(match[1], match[2], f" (header {match[1]})")] if match else []
+
+
+def _split(line: str) -> list[str]:
+    import shlex
+
+    try:
+        return shlex.split(line)
+    except ValueError:  # unbalanced quotes: words are good enough to find KEY=VALUE
+        return line.split()
+
+
+# --- judging ------------------------------------------------------------------------------------
+
+def _judge(ctx: FileCheck, path: str, leaf: Leaf, candidates: list[_Candidate], server: _Server,
+           generic: set[str]) -> None:
+    """At most one finding for this leaf: a provider rule, else a credential-named literal, else a
+    generic rule."""
+    matches = ctx.matcher.scan(leaf.value)
+    provider = next((m for m in matches if m.rule.id not in generic), None)
+    where = dotted(leaf.path)
+    if provider is not None:
+        hint = _provider_candidate(provider, candidates)
+        _report(ctx, path, leaf, provider.rule.id, provider.secret, provider.rule.confidence,
+                f"{provider.rule.description} in {where}{hint.detail}; {_advice(hint, server)}")
+        return
+    for candidate in candidates:
+        secret, detail = candidate.value.strip(), candidate.detail
+        default = _DEFAULT_RE.search(secret)
+        if default and default[1].strip():
+            secret, detail = default[1].strip(), detail + " (the default of ${VAR:-…})"
+        if not (candidate.forced or (candidate.key and credential_key(candidate.key))):
+            continue
+        if literal_value_reason(secret) is None:
+            _report(ctx, path, leaf, RULE_ID, secret, CONFIDENCE,
+                    f"{where}{detail} holds a literal credential; {_advice(candidate, server)}")
+            return
+    if matches:
+        match = matches[0]
+        hint = _provider_candidate(match, candidates)
+        _report(ctx, path, leaf, match.rule.id, match.secret, match.rule.confidence,
+                f"{match.rule.description} in {where}{hint.detail}; {_advice(hint, server)}")
+
+
+def _provider_candidate(match: Match, candidates: list[_Candidate]) -> _Candidate:
+    """The candidate holding the matched secret (for its detail and advice), else the whole value."""
+    for candidate in candidates:
+        if match.secret in candidate.value:
+            return candidate
+    return _Candidate(None, match.secret, "other", "")
+
+
+def _report(ctx: FileCheck, path: str, leaf: Leaf, rule_id: str, secret: str, confidence: str, message: str) -> None:
+    ctx.add(make_finding(rule_id=rule_id, path=path, line=leaf.line, column=leaf.column, secret=secret,
+                         confidence=confidence, message=message))
+
+
+# --- advice ---------------------------------------------------------------------------------------
+
+def _variable(candidate: _Candidate, server: _Server) -> str:
+    """A name for the environment variable that should hold this value."""
+    def snake(text: str) -> str:
+        text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text)
+        return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
+
+    key = candidate.key or ""
+    prefix = snake(server.name)
+    if candidate.kind == "env" and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        return key
+    if not key or key.lower() in ("authorization", "password", "key", "token", "auth", "bearer"):
+        suffix = "PASSWORD" if key.lower() == "password" else "TOKEN"
+        return f"{prefix}_{suffix}" if prefix else f"MCP_{suffix}"
+    name = snake(key)
+    return name if not prefix or name.startswith(prefix) else f"{prefix}_{name}"
+
+
+def _advice(candidate: _Candidate, server: _Server) -> str:
+    client = server.client
+    if candidate.kind == "remainder":
+        return "keep it out of the committed config: read it from the environment or a secret store"
+    if candidate.kind == "input":
+        return ('remove the "default": VS Code prompts for the value once and keeps it in its secret '
+                'storage ("password": true hides it while typing)')
+    var = _variable(candidate, server)
+    scheme = f"{candidate.scheme} " if candidate.scheme else ""
+    place = "in its place" if candidate.kind in ("url", "command", "flag") or candidate.detail else "instead"
+    if client == "claude-desktop":
+        return ("Claude Desktop does not expand variables: keep the key in the OS keychain or the environment "
+                "of the shell that launches it, or start the server through a wrapper script that reads it")
+    if client == "codex":
+        header = candidate.key or ""
+        if candidate.kind == "header" and header.lower() == "authorization" and candidate.scheme.lower() == "bearer" \
+                or header == "bearer_token":
+            return f'use bearer_token_env_var = "{var}" (Codex reads the token from that variable)'
+        if candidate.kind == "header":
+            return f'use env_http_headers = {{ "{header}" = "{var}" }} (Codex reads the value from that variable)'
+        return (f'list it in env_vars = ["{var}"] so Codex passes {var} through from your environment, '
+                f'instead of env = {{ {var} = "…" }}')
+    if client == "vscode":
+        input_id = var.lower().replace("_", "-")
+        return (f'use "{scheme}${{input:{input_id}}}" {place} with an "inputs" entry '
+                f'{{"type": "promptString", "id": "{input_id}", "password": true}}, or "{scheme}${{env:{var}}}"')
+    if client in ("cursor", "windsurf", "roo"):
+        return f'use "{scheme}${{env:{var}}}" {place} ({_CLIENT_NAMES[client]} expands ${{env:VAR}})'
+    if client == "claude-code":
+        return f'use "{scheme}${{{var}}}" {place} (Claude Code expands ${{VAR}} and ${{VAR:-default}})'
+    if client == "gemini":
+        return f'use "{scheme}${var}" or "{scheme}${{{var}}}" {place} (Gemini CLI expands $VAR and ${{VAR}})'
+    return f'use a reference such as "{scheme}${{{var}}}" {place} and set {var} in the environment'
