@@ -65,8 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+FORMATS = ("text", "json", "sarif", "github", "junit")
+
+
 def add_output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("auto", *FORMATS), default="auto",
+                        help="auto: github annotations under GitHub Actions when not on a terminal, else text")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
 
@@ -86,9 +90,15 @@ def load_matcher() -> Matcher:
 def emit(result: ScanResult, fmt: str, color: str) -> int:
     from . import report
 
-    if fmt == "json":
-        report.write_json(result, sys.stdout)
-        sys.stderr.write(report.summary(result) + "\n")
+    if fmt == "auto":
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not sys.stdout.isatty()
+        fmt = "github" if in_actions else "text"
+    writers = {"json": report.write_json, "sarif": report.write_sarif, "junit": report.write_junit,
+               "github": report.write_github}
+    if fmt in writers:
+        writers[fmt](result, sys.stdout)
+        if fmt != "github":  # machine formats keep stdout clean; the summary goes to stderr
+            sys.stderr.write(report.summary(result) + "\n")
     else:
         use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
         report.write_text(result, sys.stdout, sys.stderr, color=use_color)

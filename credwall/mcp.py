@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import NamedTuple
 
 from .filters import credential_key, literal_value_reason
 from .findings import make_finding
@@ -20,15 +21,13 @@ from .structured import dotted
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable, Iterator, NamedTuple
+    from typing import Any, Iterable, Iterator
 
     from .hookkit import FileCheck
     from .matcher import Match
     from .structured import Leaf
 
     Path = tuple[str | int, ...]
-else:
-    from typing import NamedTuple
 
 RULE_ID = "mcp-literal-credential"
 CONFIDENCE = "high"  # a credential-named key and a value that passed every placeholder filter
@@ -128,9 +127,10 @@ def inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf], client
     if not servers and not inputs:
         return examined
     generic = {rule.id for rule in ctx.matcher.rules if rule.generic}
+    by_path = {server.path: server for server in servers}
     args_lists: dict[Path, list[tuple[Leaf, _Server]]] = {}
     for leaf in leaves:
-        server = _owner(leaf.path, servers)
+        server = _owner(leaf.path, by_path)
         if server is not None:
             examined.add(leaf.path)
             rel = leaf.path[len(server.path):]
@@ -140,7 +140,7 @@ def inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf], client
                 args_lists.setdefault(leaf.path[:-1], []).append((leaf, server))  # judged as a whole below
                 continue
             _judge(ctx, path, leaf, _leaf_candidates(rel, leaf.value), server, generic)
-        elif leaf.path[:-2] in inputs and leaf.path[-1] == "default":
+        elif len(leaf.path) > 2 and leaf.path[-1] == "default" and leaf.path[:-2] in inputs:
             examined.add(leaf.path)
             decl = inputs[leaf.path[:-2]][leaf.path[-2]]  # type: ignore[index]
             _judge(ctx, path, leaf, [_input_candidate(decl, leaf.value)],
@@ -211,10 +211,10 @@ def _server_shaped(entry: Any) -> bool:
     return isinstance(entry, dict) and not _SERVER_SHAPE_KEYS.isdisjoint(entry)
 
 
-def _owner(path: Path, servers: list[_Server]) -> _Server | None:
-    # Servers are few and shallow; the longest matching prefix wins (none nest in practice).
-    for server in servers:
-        if path[:len(server.path)] == server.path:
+def _owner(path: Path, servers: dict[Path, _Server]) -> _Server | None:
+    for end in range(1, len(path)):
+        server = servers.get(path[:end])
+        if server is not None:
             return server
     return None
 
@@ -242,7 +242,7 @@ def _leaf_candidates(rel: Path, value: str) -> list[_Candidate]:
     if last in _URL_KEYS:
         return _url_candidates(value)
     if last == "command" or rel == ("command", "path"):
-        return [c for per_token in _args_candidates(_split(value)) for c in per_token]
+        return [c for per_token in _args_candidates(_split(value), nested=True) for c in per_token]
     key = next((p for p in reversed(rel) if isinstance(p, str)), None)
     return [_Candidate(key, value, "other", "")]
 
@@ -280,9 +280,10 @@ def _input_candidate(decl: Any, value: str) -> _Candidate:
                       " (default of a promptString input)", forced=forced)
 
 
-def _args_candidates(args: list[str]) -> list[list[_Candidate]]:
+def _args_candidates(args: list[str], nested: bool = False) -> list[list[_Candidate]]:
     """Per argument, its candidates: `--api-key X`, `--token=X`, `-e KEY=VALUE`, `KEY=VALUE`,
-    `--header "Authorization: Bearer X"`, URLs; an argument holding a whole shell line is split."""
+    `--header "Authorization: Bearer X"`, URLs; an argument holding a whole shell line is split
+    (once: `nested` stops a word that shlex cannot split further from being split again)."""
     out: list[list[_Candidate]] = [[] for _ in args]
     expect: tuple[str, str] | None = None  # what the previous argument said this one is
     for i, arg in enumerate(args):
@@ -321,8 +322,8 @@ def _args_candidates(args: list[str]) -> list[list[_Candidate]]:
             out[i].append(_Candidate(match[1], match[2], "env", f" ({match[1]}=…)"))
         elif "://" in arg and not any(ch.isspace() for ch in arg.strip()):
             out[i].extend(_url_candidates(arg))
-        elif any(ch.isspace() for ch in arg.strip()):  # `sh -c "API_KEY=… node server.js"`
-            out[i].extend(c for per_token in _args_candidates(_split(arg)) for c in per_token)
+        elif not nested and any(ch.isspace() for ch in arg.strip()):  # `sh -c "API_KEY=… node server.js"`
+            out[i].extend(c for per_token in _args_candidates(_split(arg), nested=True) for c in per_token)
     return out
 
 
@@ -380,7 +381,7 @@ def _provider_candidate(match: Match, candidates: list[_Candidate]) -> _Candidat
     for candidate in candidates:
         if match.secret in candidate.value:
             return candidate
-    return _Candidate(None, match.secret, "other", "")
+    return _Candidate(None, match.secret, candidates[0].kind if candidates else "other", "")
 
 
 def _report(ctx: FileCheck, path: str, leaf: Leaf, rule_id: str, secret: str, confidence: str, message: str) -> None:
@@ -422,8 +423,8 @@ def _advice(candidate: _Candidate, server: _Server) -> str:
                 "of the shell that launches it, or start the server through a wrapper script that reads it")
     if client == "codex":
         header = candidate.key or ""
-        if candidate.kind == "header" and header.lower() == "authorization" and candidate.scheme.lower() == "bearer" \
-                or header == "bearer_token":
+        if (candidate.kind == "header" and header.lower() == "authorization"
+                and candidate.scheme.lower() == "bearer") or header == "bearer_token":
             return f'use bearer_token_env_var = "{var}" (Codex reads the token from that variable)'
         if candidate.kind == "header":
             return f'use env_http_headers = {{ "{header}" = "{var}" }} (Codex reads the value from that variable)'

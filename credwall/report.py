@@ -1,4 +1,5 @@
-"""Reporting: text for people, JSON for machines. Secrets appear only masked."""
+"""Reporting: text for people; JSON, SARIF 2.1.0, GitHub annotations and JUnit XML for
+machines. Secrets appear only masked, in every format."""
 
 from __future__ import annotations
 
@@ -70,3 +71,118 @@ def write_json(result: ScanResult, out: TextIO) -> None:
 
     json.dump(to_json(result), out, indent=2, ensure_ascii=False)
     out.write("\n")
+
+
+# --- SARIF 2.1.0 -------------------------------------------------------------------------------
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {"high": "error", "medium": "error", "low": "warning"}
+
+
+def _artifact_uri(path: str) -> dict[str, str]:
+    """A SARIF artifactLocation: relative paths stay relative (resolved against the checkout by
+    the viewer), absolute ones become file:// URIs; both percent-encoded."""
+    from urllib.parse import quote
+
+    posix = path.replace("\\", "/")
+    if posix.startswith("/"):
+        return {"uri": "file://" + quote(posix)}
+    return {"uri": quote(posix[2:] if posix.startswith("./") else posix)}
+
+
+def to_sarif(result: ScanResult) -> dict[str, object]:
+    from . import __version__
+
+    rule_index: dict[str, int] = {}
+    rules: list[dict[str, object]] = []
+    results: list[dict[str, object]] = []
+    for f in result.findings:
+        if f.rule_id not in rule_index:
+            rule_index[f.rule_id] = len(rules)
+            rules.append({
+                "id": f.rule_id,
+                "shortDescription": {"text": f.message if not f.message.startswith(f.rule_id) else f.rule_id},
+                "defaultConfiguration": {"level": _LEVELS.get(f.confidence, "error")},
+                "properties": {"tags": ["security", "secrets"], "precision": f.confidence},
+            })
+        results.append({
+            "ruleId": f.rule_id,
+            "ruleIndex": rule_index[f.rule_id],
+            "level": _LEVELS.get(f.confidence, "error"),
+            "message": {"text": f"{f.message} (secret {f.secret_masked})"},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": _artifact_uri(f.path),
+                "region": {"startLine": f.line, "startColumn": f.column,
+                           "endLine": f.end_line, "endColumn": max(f.end_column, f.column + 1)},
+            }}],
+            "partialFingerprints": {"credwallFingerprint/v1": f.fingerprint},
+        })
+    notifications = [{"level": "error", "message": {"text": f"{e.path}: {e.reason}"},
+                      "locations": [{"physicalLocation": {"artifactLocation": _artifact_uri(e.path)}}]}
+                     for e in result.errors]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "credwall", "version": __version__, "semanticVersion": __version__,
+                                "rules": rules}},
+            "invocations": [{"executionSuccessful": not result.errors,
+                             "toolExecutionNotifications": notifications}],
+            "results": results,
+            "columnKind": "unicodeCodePoints",
+        }],
+    }
+
+
+def write_sarif(result: ScanResult, out: TextIO) -> None:
+    import json
+
+    json.dump(to_sarif(result), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+# --- GitHub Actions workflow commands ----------------------------------------------------------
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def write_github(result: ScanResult, out: TextIO) -> None:
+    """`::error file=…,line=…::…` annotations: they show on the pull request's diff."""
+    for f in result.findings:
+        command = "error" if f.confidence != "low" else "warning"
+        props = (f"file={_gh_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
+                 f"endColumn={f.end_column},title={_gh_property('credwall ' + f.rule_id)}")
+        out.write(f"::{command} {props}::{_gh_data(f.message + ' (secret ' + f.secret_masked + ')')}\n")
+    for e in result.errors:
+        out.write(f"::error file={_gh_property(e.path)},title=credwall scan error::{_gh_data(e.reason)}\n")
+    out.write(_gh_data(summary(result)) + "\n")
+
+
+# --- JUnit XML ---------------------------------------------------------------------------------
+
+def write_junit(result: ScanResult, out: TextIO) -> None:
+    """One test case per finding (failed) or per scan error (errored); a clean run is one passed
+    case, so CI dashboards show that the scan ran."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    cases = []
+    for f in result.findings:
+        cases.append(f'    <testcase classname={quoteattr(f.path)} name={quoteattr(f"{f.rule_id} at line {f.line}")}>\n'
+                     f'      <failure type={quoteattr(f.rule_id)} message={quoteattr(f.message)}>'
+                     f'{escape(f"{f.path}:{f.line}:{f.column} {f.rule_id} {f.message} (secret {f.secret_masked})")}'
+                     f'</failure>\n    </testcase>')
+    for e in result.errors:
+        cases.append(f'    <testcase classname={quoteattr(e.path)} name="scan">\n'
+                     f'      <error message={quoteattr(e.reason)}/>\n    </testcase>')
+    if not cases:
+        cases.append(f'    <testcase classname="credwall" name={quoteattr(summary(result))}/>')
+    tests = max(len(cases), 1)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n'
+              f'  <testsuite name="credwall" tests="{tests}" failures="{len(result.findings)}" '
+              f'errors="{len(result.errors)}" time="{result.seconds:.3f}">\n'
+              + "\n".join(cases) + "\n  </testsuite>\n</testsuites>\n")
