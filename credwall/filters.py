@@ -58,6 +58,7 @@ _IDENTIFIER_SOURCE = r"^[#@]?[A-Za-z_$][A-Za-z_$]*(?:[./\-][A-Za-z_$][A-Za-z_$0-
 _DOTTED_CODE_SOURCE = r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(.*\))?$"
 _PATHLIKE_SOURCE = r"^(?:[A-Za-z]:\\|\.{0,2}/|~/|[\w.-]+/[\w.-]+/)|\.(?:py|js|json|ya?ml|txt|pem|key|crt|html|xml)$"
 _NUMBER_SOURCE = r"^[-+]?\d+(?:[.,]\d+)*$"
+_ENV_NAME_SOURCE = r"^\$?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"  # LINEAR_PAT2: names a variable
 _DATE_SOURCE = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)"
 _FORMAT_SOURCE = r"%[-#0 +]*\d*(?:\.\d+)?[sdrxif]|%\([A-Za-z_]\w*\)|\{\d*\}|\{[A-Za-z_]\w*(?:![rsa])?(?::[^}]*)?\}"
 
@@ -70,6 +71,7 @@ class _Patterns(NamedTuple):
     number: re.Pattern[str]
     date: re.Pattern[str]
     format: re.Pattern[str]
+    env_name: re.Pattern[str]
 
 
 @cache
@@ -85,6 +87,7 @@ def _patterns() -> _Patterns:
         number=re.compile(_NUMBER_SOURCE),
         date=re.compile(_DATE_SOURCE),
         format=re.compile(_FORMAT_SOURCE),
+        env_name=re.compile(_ENV_NAME_SOURCE),
     )
 
 
@@ -141,6 +144,8 @@ def generic_value_reason(secret: str) -> str | None:
         return "format string"
     if patterns.date.match(secret):
         return "date or time"
+    if patterns.env_name.match(secret):
+        return "an environment variable's name"
     if any(ch.isspace() for ch in secret):
         return "contains whitespace"
     if patterns.identifier.match(secret) and not any(ch.isdigit() for ch in secret):

@@ -52,9 +52,9 @@ _SCHEME_RE = re.compile(r"(Bearer|Basic|Token|Bot|Digest|Api-?Key)\s+(\S.*)", re
 # ${VAR:-default}: a reference, but the default is committed text like any other.
 _DEFAULT_RE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]*)\}")
 
-_CLIENT_NAMES = {"claude-code": "Claude Code", "claude-desktop": "Claude Desktop", "vscode": "VS Code",
-                 "cursor": "Cursor", "windsurf": "Windsurf", "roo": "Roo Code", "gemini": "Gemini CLI",
-                 "codex": "Codex", "cline": "Cline", "kiro": "Kiro", "amazonq": "Amazon Q", "zed": "Zed"}
+# Clients that expand ${env:VAR} (Roo Code: in env values). Cline, Kiro, Amazon Q, Zed and unknown
+# clients get the generic ${VAR} advice.
+_ENV_COLON_CLIENTS = {"cursor": "Cursor", "windsurf": "Windsurf", "roo": "Roo Code"}
 _CLIENT_BY_SUFFIX = (
     ("/.vscode/mcp.json", "vscode"), ("/.vscode/settings.json", "vscode"), ("/.cursor/mcp.json", "cursor"),
     ("/.codex/config.toml", "codex"), ("/.gemini/settings.json", "gemini"), ("/.roo/mcp.json", "roo"),
@@ -72,7 +72,7 @@ class _Candidate(NamedTuple):
 
     key: str | None  # env var, header, flag or query parameter name; None: only provider rules apply
     value: str  # the part of the value that would be the secret
-    kind: str  # env | header | flag | url | command | input | other: picks the advice
+    kind: str  # env | header | flag | url | input | other | remainder (outside servers): picks the advice
     detail: str  # where in the value, for the message ("" when the value is the whole leaf)
     scheme: str = ""  # "Bearer" of an Authorization header, kept in the suggested reference
     forced: bool = False  # a credential by declaration (a VS Code input with "password": true)
@@ -105,9 +105,9 @@ def inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf], client
 
     `data` and `leaves` are what `credwall.structured.load_any` (or `load_json`/`load_yaml`/
     `load_toml`) returned for the file at `path`. Servers tables are found at any depth by key
-    (`mcpServers`, `servers`, `mcp_servers`, `context_servers`); a file whose name makes it an MCP
-    config (`context.classify(path) == "mcp"`) may also hold its servers at the top level, as a
-    Claude Code plugin's `.mcp.json` can. VS Code `inputs` beside a table are inspected too.
+    (`mcpServers`, `servers`, `mcp_servers`, `context_servers`); a file named `*mcp.json` may also
+    hold its servers at the top level, as a Claude Code plugin's `.mcp.json` can. VS Code `inputs`
+    beside a table are inspected too.
 
     Each value is judged once and reported at most once, at its line and column, through
     `ctx.add`: a provider rule's id when the matcher recognises the value, else `mcp-literal-credential`
@@ -118,11 +118,10 @@ def inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf], client
     inputs), so a caller that also scans the rest of the file can skip them and report nothing
     twice. An empty set means the document has no servers table. Never raises on odd shapes.
     """
-    from .context import classify
-
     if client is None:
         client = detect_client(path)
-    servers, inputs = _find_servers(data, allow_flat=classify(path) == "mcp", client=client)
+    flat = path.replace(os.sep, "/").rsplit("/", 1)[-1].lower().endswith("mcp.json")
+    servers, inputs = _find_servers(data, allow_flat=flat, client=client)
     examined: set[Path] = set()
     if not servers and not inputs:
         return examined
@@ -273,11 +272,13 @@ def _url_candidates(url: str) -> list[_Candidate]:
 
 
 def _input_candidate(decl: Any, value: str) -> _Candidate:
-    names = " ".join(str(decl.get(k, "")) for k in ("id", "description")) if isinstance(decl, dict) else ""
-    forced = isinstance(decl, dict) and decl.get("password") is True
-    key = str(decl.get("id", "")) if isinstance(decl, dict) else ""
-    return _Candidate(key if credential_key(key) or not credential_key(names) else names, value, "input",
-                      " (default of a promptString input)", forced=forced)
+    """A VS Code input's default: a credential when the input says so ("password": true) or its
+    id or description names one. Only promptString inputs take typed secrets."""
+    decl = decl if isinstance(decl, dict) else {}
+    input_id = str(decl.get("id", ""))
+    secret_input = decl.get("type", "promptString") == "promptString" and (
+        decl.get("password") is True or credential_key(input_id) or credential_key(str(decl.get("description", ""))))
+    return _Candidate(None, value, "input", " (default of a promptString input)", forced=bool(secret_input))
 
 
 def _args_candidates(args: list[str], nested: bool = False) -> list[list[_Candidate]]:
@@ -417,7 +418,7 @@ def _advice(candidate: _Candidate, server: _Server) -> str:
                 'storage ("password": true hides it while typing)')
     var = _variable(candidate, server)
     scheme = f"{candidate.scheme} " if candidate.scheme else ""
-    place = "in its place" if candidate.kind in ("url", "command", "flag") or candidate.detail else "instead"
+    place = "in its place" if candidate.kind in ("url", "flag") or candidate.detail else "instead"
     if client == "claude-desktop":
         return ("Claude Desktop does not expand variables: keep the key in the OS keychain or the environment "
                 "of the shell that launches it, or start the server through a wrapper script that reads it")
@@ -434,8 +435,8 @@ def _advice(candidate: _Candidate, server: _Server) -> str:
         input_id = var.lower().replace("_", "-")
         return (f'use "{scheme}${{input:{input_id}}}" {place} with an "inputs" entry '
                 f'{{"type": "promptString", "id": "{input_id}", "password": true}}, or "{scheme}${{env:{var}}}"')
-    if client in ("cursor", "windsurf", "roo"):
-        return f'use "{scheme}${{env:{var}}}" {place} ({_CLIENT_NAMES[client]} expands ${{env:VAR}})'
+    if client in _ENV_COLON_CLIENTS:
+        return f'use "{scheme}${{env:{var}}}" {place} ({_ENV_COLON_CLIENTS[client]} expands ${{env:VAR}})'
     if client == "claude-code":
         return f'use "{scheme}${{{var}}}" {place} (Claude Code expands ${{VAR}} and ${{VAR:-default}})'
     if client == "gemini":

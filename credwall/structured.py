@@ -230,10 +230,12 @@ def _yaml_node(node: Any, path: tuple[str | int, ...], depth: int, leaves: list[
 
 def load_toml(text: str) -> tuple[Any, list[Leaf]]:
     """Parse TOML; leaf lines are found by searching for `key = value` (tomllib keeps no positions)."""
-    try:
+    import sys
+
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    else:  # Python 3.10: the same parser, from PyPI
+        import tomli as tomllib
 
     _check_size(text)
     try:

@@ -110,10 +110,8 @@ def _check_env_value(ctx: FileCheck, path: str, leaf: Leaf) -> None:
 
 def _inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf]) -> None:
     """MCP servers in agent settings go through the MCP inspector (same messages, same ids)."""
-    try:
-        from credwall.mcp import inspect_mcp
-    except ImportError:  # the MCP inspector ships with the same package; absent only mid-upgrade
-        return
+    from credwall.mcp import inspect_mcp
+
     inspect_mcp(ctx, path, data, leaves)
 
 

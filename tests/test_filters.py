@@ -26,7 +26,7 @@ def test_references(value: str) -> None:
 @pytest.mark.parametrize("value", [
     "get_password()", "self.password", "settings.SECRET_KEY", "1234567890", "/etc/ssl/private/key.pem",
     "https://auth.example.org/token", "two words", "DEFAULT_PASSWORD", "config.db.pass", "%s:%s", "{user}:{pw}",
-    "entry.",
+    "entry.", "LINEAR_PAT2", "$GITHUB_TOKEN_V2",
 ])
 def test_generic_values_that_are_code(value: str) -> None:
     assert generic_value_reason(value) is not None
