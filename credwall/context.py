@@ -57,6 +57,9 @@ _MCP_RE = re.compile(r"(?:^|/)(?:\.cursor/mcp\.json|\.vscode/mcp\.json|\.codex/c
                      r"|\.kiro/settings/mcp\.json|\.roo/mcp\.json|\.amazonq/mcp\.json|[^/]*\.mcp\.json)$")
 _AGENT_SETTINGS_RE = re.compile(r"(?:^|/)\.claude/settings(?:\.local)?\.json$")
 _KUBE_RE = re.compile(r"(?:^|/)\.kube/config$|(?:^|/)\.docker/config\.json$")
+_CREDENTIALS_JSON_RE = re.compile(r"(?:credentials|service[-_]?account)[^/]*\.json$")
+# Encrypted env files (dotenv-vault, sops, age, gpg) are meant to be committed.
+_ENCRYPTED_SUFFIXES = (".vault", ".enc", ".age", ".gpg", ".asc", ".sops")
 
 
 def classify(path: str) -> str | None:
@@ -71,10 +74,11 @@ def classify(path: str) -> str | None:
         return "agent"
     if name in _CI_NAMES or _CI_RE.search(norm):
         return "ci"
-    env_kind = _env_kind(name)
+    env_kind = None if name.endswith(_ENCRYPTED_SUFFIXES) else _env_kind(name)
     if env_kind:
         return env_kind
-    if name in _KEY_NAMES or name.endswith(_KEY_SUFFIXES) or _KUBE_RE.search(norm):
+    if (name in _KEY_NAMES or name.endswith(_KEY_SUFFIXES) or _KUBE_RE.search(norm)
+            or _CREDENTIALS_JSON_RE.search(name)):
         return "keyfile"
     return None
 

@@ -14,10 +14,11 @@ from .context import enabled_hooks, owned_by
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Sequence
+    from typing import Callable, Iterable, Sequence
 
     from .findings import Finding
     from .matcher import Matcher
+    from .rules import Rule
     from .scan import ScanResult
 
 
@@ -59,6 +60,7 @@ def run_hook(hook_id: str, description: str, check: Callable[[FileCheck, str, by
 
 def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileCheck, str, bytes], None]) -> ScanResult:
     from . import git
+    from .matcher import ScanTimeout
     from .scan import ScanResult
 
     started = time.perf_counter()
@@ -79,31 +81,32 @@ def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileChe
         before = len(result.errors)
         try:
             check(ctx, path, data)
+        except ScanTimeout as exc:
+            ctx.error(path, f"incomplete: {exc} (regex time bound)")
         except Exception as exc:  # one bad file fails the run, naming the file
             ctx.error(path, f"internal error: {type(exc).__name__}: {exc}")
         if len(result.errors) == before:
             result.files += 1
             result.bytes += len(data)
-    result.findings = dedupe(result.findings)
+    result.findings = dedupe(result.findings, ctx.matcher.rules)
     result.seconds = time.perf_counter() - started
     return result
 
 
-STRUCTURAL_PREFIXES = ("mcp-", "ci-", "agent-", "env-", "credential-")
-
-
-def _rank(finding: Finding) -> int:
-    """Provider rules first, then structure-aware findings, then generic keyword rules."""
-    if finding.rule_id.startswith("generic-"):
-        return 2
-    return 1 if finding.rule_id.startswith(STRUCTURAL_PREFIXES) else 0
-
-
-def dedupe(findings: list[Finding]) -> list[Finding]:
+def dedupe(findings: list[Finding], rules: Iterable[Rule]) -> list[Finding]:
     """One finding per problem: where two checks flag overlapping text on the same line (a
-    provider rule and a key-name check on one MCP value), keep the more specific one."""
+    provider rule and a key-name check on one MCP value), keep the more specific one: provider
+    rules, then the hooks' structure-aware checks (ids no rule pack defines), then generic
+    keyword rules."""
+    generic = {rule.id: rule.generic for rule in rules}
+
+    def rank(finding: Finding) -> int:
+        if finding.rule_id not in generic:
+            return 1
+        return 2 if generic[finding.rule_id] else 0
+
     kept: list[Finding] = []
-    for finding in sorted(findings, key=_rank):
+    for finding in sorted(findings, key=rank):
         if not any(k.path == finding.path and k.line == finding.line
                    and finding.column < k.end_column and k.column < finding.end_column for k in kept):
             kept.append(finding)

@@ -25,7 +25,8 @@ from tests.conftest import REPO_ROOT
     (".github/workflows/ci.yml", "ci"), (".gitlab-ci.yml", "ci"), ("Jenkinsfile", "ci"),
     ("bitbucket-pipelines.yml", "ci"), (".circleci/config.yml", "ci"), ("azure-pipelines.yml", "ci"),
     ("src/app.py", None), ("id_rsa.pub", None), ("environment.py", None), ("README.md", None),
-    ("docs/env.md", None),
+    ("docs/env.md", None), ("gcp-service-account.json", "keyfile"), ("app-credentials.json", "keyfile"),
+    (".env.vault", None), ("secrets.env.enc", None), (".env.age", None),
 ])
 def test_classify(path: str, kind: str | None) -> None:
     assert classify(path) == kind
