@@ -31,9 +31,17 @@ class Finding(NamedTuple):
     fingerprint: str
     secret_masked: str
     message: str
+    # Set for findings from history scans (`scan --history`, the pre-push hook).
+    commit: str | None = None
+    author: str | None = None
+    date: str | None = None  # ISO 8601, the commit's author date
 
     def to_json(self) -> dict[str, Any]:
-        return self._asdict()
+        data = self._asdict()
+        for key in ("commit", "author", "date"):
+            if data[key] is None:
+                del data[key]
+        return data
 
 
 class LineIndex:
