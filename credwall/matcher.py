@@ -7,7 +7,7 @@ which lines to search, and every reported position comes from the regex on the o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from .checksums import VALIDATORS
 from .filters import inline_allowed, rejection_reason
@@ -46,10 +46,12 @@ def _ascii_lower(text: str) -> str:
 class Matcher:
     """Compiled once per process; immutable from the outside (regexes compile lazily)."""
 
-    def __init__(self, rules: Sequence[Rule], compiler: RegexCompiler | None = None) -> None:
+    def __init__(self, rules: Sequence[Rule], compiler: RegexCompiler | None = None,
+                 allow_secret: Callable[[str], bool] | None = None) -> None:
         import ahocorasick
 
         self.rules: tuple[Rule, ...] = tuple(rules)
+        self._allow_secret = allow_secret  # the configuration's allow_regexes
         self._compiler = compiler or RegexCompiler(None)
         self._compiled: dict[int, Any] = {}
         self._keywordless = tuple(i for i, r in enumerate(self.rules) if not r.keywords)
@@ -130,6 +132,8 @@ class Matcher:
                         continue
                     if rejection_reason(secret, generic=rule.generic, entropy=rule.entropy,
                                         min_length=rule.min_length):
+                        continue
+                    if self._allow_secret is not None and self._allow_secret(secret):
                         continue
                     found.append(Match(rule, m.start(SECRET_GROUP), m.end(SECRET_GROUP), secret))
             except TimeoutError:

@@ -1,0 +1,256 @@
+"""Configuration: `[tool.credwall]` in pyproject.toml or a `.credwall.toml`, found by walking up
+from the working directory (the repository root, under pre-commit) to the filesystem root;
+`--config FILE` overrides the search. The first directory that has one wins, and there a
+`.credwall.toml` wins over pyproject.toml. Unknown keys are errors that name the key: a typo
+must not silently switch a check off.
+
+```toml
+[tool.credwall]                      # or the top level of .credwall.toml
+exclude = ["tests/fixtures/**"]      # path globs (relative to the config's directory)
+include = []                         # when set, only these paths are scanned
+disable = ["generic-sql-password", "tag:generic"]   # rule ids or tag:<tag>
+enable = []                          # when set, only these rules run (ids or tag:<tag>)
+extra_rules = ["security/rules.yaml"]              # more YAML rule packs
+min_confidence = "medium"            # low | medium | high
+allow_regexes = ["^AKIA.{12}TEST$"]  # a secret matching one of these is not reported
+baseline = ".credwall-baseline.json"
+
+[[tool.credwall.allow]]              # JSON-safe ignores: by fingerprint, optionally per path
+fingerprint = "3f1c…"                # from `--format json` or the baseline
+path = "config/settings.json"        # optional glob
+reason = "test fixture"              # optional, for the reader
+```
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from typing import Any, NamedTuple
+
+from .rules import CONFIDENCES, Rule
+
+CONFIG_FILE = ".credwall.toml"
+_LIST_KEYS = ("exclude", "include", "disable", "enable", "extra_rules", "allow_regexes")
+_KEYS = frozenset({*_LIST_KEYS, "min_confidence", "allow", "baseline"})
+_ALLOW_KEYS = frozenset({"fingerprint", "path", "reason"})
+
+
+class ConfigError(Exception):
+    """A configuration file is malformed or has an unknown key; the message names both."""
+
+
+class Allow(NamedTuple):
+    fingerprint: str
+    path: str | None = None  # glob, relative to the config's directory
+    reason: str | None = None
+
+
+class Config(NamedTuple):
+    """The resolved configuration; `sources` maps each key to where its value came from."""
+
+    root: str  # directory that relative paths and globs are resolved against
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
+    extra_rules: tuple[str, ...] = ()
+    min_confidence: str = "low"
+    allow_regexes: tuple[str, ...] = ()
+    allow: tuple[Allow, ...] = ()
+    baseline: str | None = None
+    file: str | None = None
+    sources: dict[str, str] = {}
+
+    # --- rules ---------------------------------------------------------------------------------
+
+    def select_rules(self, rules: list[Rule]) -> list[Rule]:
+        """Rules left after enable/disable (ids or tag:<tag>) and the confidence floor."""
+        floor = CONFIDENCES.index(self.min_confidence)
+        known = {r.id for r in rules} | {f"tag:{t}" for r in rules for t in r.tags}
+        for name in (*self.enable, *self.disable):
+            if name not in known:
+                raise ConfigError(f"{self.file}: no rule or tag called {name!r} (see `credwall rules list`)")
+
+        def named(rule: Rule, names: tuple[str, ...]) -> bool:
+            return rule.id in names or any(f"tag:{t}" in names for t in rule.tags)
+
+        return [r for r in rules
+                if (not self.enable or named(r, self.enable)) and not named(r, self.disable)
+                and r.confidence_rank >= floor]
+
+    def extra_rule_paths(self) -> list[str]:
+        return [os.path.join(self.root, p) for p in self.extra_rules]
+
+    # --- paths ---------------------------------------------------------------------------------
+
+    def _relative(self, path: str) -> str:
+        rel = os.path.relpath(os.path.abspath(path), self.root)
+        return rel.replace(os.sep, "/")
+
+    def path_excluded(self, path: str) -> bool:
+        """Is a scanned path outside include or inside exclude?"""
+        if not self.exclude and not self.include:
+            return False
+        rel = self._relative(path)
+        if self.include and not any(_glob_match(rel, g) for g in self.include):
+            return True
+        return any(_glob_match(rel, g) for g in self.exclude)
+
+    # --- findings ------------------------------------------------------------------------------
+
+    def allowed(self, fingerprint: str, path: str) -> bool:
+        for entry in self.allow:
+            if entry.fingerprint == fingerprint and (entry.path is None or _glob_match(self._relative(path), entry.path)):
+                return True
+        return False
+
+    def secret_allowed(self) -> Any:
+        """A predicate on secrets for allow_regexes (compiled once), or None when there are none."""
+        if not self.allow_regexes:
+            return None
+        import re
+
+        patterns = []
+        for source in self.allow_regexes:
+            try:
+                patterns.append(re.compile(source))
+            except re.error as exc:
+                raise ConfigError(f"{self.file}: allow_regexes: bad regex {source!r}: {exc}") from None
+        return lambda secret: any(p.search(secret) for p in patterns)
+
+
+def _glob_match(rel: str, pattern: str) -> bool:
+    """Globs in the style of .gitignore users expect: `dir/**`, `*.lock`, `**/fixtures/*`."""
+    pattern = pattern.lstrip("/")
+    if pattern.endswith("/"):
+        pattern += "**"
+    if fnmatch.fnmatchcase(rel, pattern):
+        return True
+    if "/" not in pattern:  # a bare name or glob matches in any directory
+        return fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], pattern)
+    if pattern.startswith("**/"):
+        return fnmatch.fnmatchcase(rel, pattern[3:])
+    return False
+
+
+def _load_toml(path: str) -> dict[str, Any]:
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _table(path: str) -> dict[str, Any] | None:
+    """The credwall table of one file, or None when the file has none (pyproject without it)."""
+    data = _load_toml(path)
+    if os.path.basename(path) == "pyproject.toml":
+        tool = data.get("tool")
+        table = tool.get("credwall") if isinstance(tool, dict) else None
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.credwall] must be a table")
+        return table
+    tool = data.get("tool")  # a .credwall.toml may also use [tool.credwall]
+    if isinstance(tool, dict) and isinstance(tool.get("credwall"), dict) and len(data) == 1:
+        return tool["credwall"]
+    return data
+
+
+def find_config(start: str | None = None) -> str | None:
+    here = os.path.abspath(start or os.curdir)
+    while True:
+        for name in (CONFIG_FILE, "pyproject.toml"):
+            candidate = os.path.join(here, name)
+            if os.path.isfile(candidate) and (name == CONFIG_FILE or _table(candidate) is not None):
+                return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def load_config(explicit: str | None = None, start: str | None = None) -> Config:
+    """The configuration in force: --config FILE, else the nearest config file, else defaults."""
+    path = explicit or find_config(start)
+    if path is None:
+        return Config(root=os.path.abspath(start or os.curdir), sources={})
+    if explicit and not os.path.isfile(explicit):
+        raise ConfigError(f"{explicit}: no such config file")
+    table = _table(path)
+    if table is None:
+        raise ConfigError(f"{path}: has no [tool.credwall] table")
+    where = f"{path}" if os.path.basename(path) == CONFIG_FILE else f"{path} [tool.credwall]"
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} "
+                          f"(known: {', '.join(sorted(_KEYS))})")
+    values: dict[str, Any] = {}
+    for key in _LIST_KEYS:
+        if key in table:
+            value = table[key]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: `{key}` must be a list of strings")
+            values[key] = tuple(value)
+    if "min_confidence" in table:
+        if table["min_confidence"] not in CONFIDENCES:
+            raise ConfigError(f"{where}: `min_confidence` must be one of {', '.join(CONFIDENCES)}")
+        values["min_confidence"] = table["min_confidence"]
+    if "baseline" in table:
+        if not isinstance(table["baseline"], str):
+            raise ConfigError(f"{where}: `baseline` must be a path")
+        values["baseline"] = os.path.join(os.path.dirname(os.path.abspath(path)), table["baseline"])
+    if "allow" in table:
+        values["allow"] = tuple(_allow_entries(where, table["allow"]))
+    return Config(root=os.path.dirname(os.path.abspath(path)), file=path,
+                  sources={key: where for key in values}, **values)
+
+
+def _allow_entries(where: str, raw: Any) -> list[Allow]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: `allow` must be an array of tables ([[tool.credwall.allow]])")
+    entries = []
+    for n, item in enumerate(raw, 1):
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: allow entry {n} must be a table")
+        unknown = sorted(set(item) - _ALLOW_KEYS)
+        if unknown:
+            raise ConfigError(f"{where}: allow entry {n}: unknown key(s) {', '.join(unknown)}")
+        fingerprint = item.get("fingerprint")
+        if not isinstance(fingerprint, str) or len(fingerprint) != 64:
+            raise ConfigError(f"{where}: allow entry {n}: `fingerprint` must be a 64-character sha256")
+        entries.append(Allow(fingerprint, item.get("path"), item.get("reason")))
+    return entries
+
+
+def describe(config: Config) -> str:
+    """`credwall config show`: every key, its value, and where it came from."""
+    lines = [f"# config file: {config.file or '(none found; defaults)'}", f"# root: {config.root}"]
+    for key in ("exclude", "include", "disable", "enable", "extra_rules", "min_confidence",
+                "allow_regexes", "baseline"):
+        value = getattr(config, key)
+        lines.append(f"{key} = {_toml_value(value)}  # {config.sources.get(key, 'default')}")
+    for entry in config.allow:
+        lines.append(f"allow = {{ fingerprint = {entry.fingerprint!r}, path = {entry.path!r}, "
+                     f"reason = {entry.reason!r} }}  # {config.sources.get('allow')}")
+    if not config.allow:
+        lines.append("allow = []  # default")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    if value is None:
+        return '""'
+    return f'"{value}"'
