@@ -15,6 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, NoReturn, Sequence
 
+    from .config import Config
+
     from .matcher import Matcher
     from .scan import ScanResult
 
@@ -62,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--format", choices=("text", "json"), default="text")
     check = rules_sub.add_parser("check", help="validate rule packs and run their examples")
     check.add_argument("files", nargs="*", help="packs to check (default: the built-in ones)")
+
+    config = sub.add_parser("config", help="show the configuration in force")
+    config_sub = config.add_subparsers(dest="config_command", required=True, parser_class=Parser)
+    show = config_sub.add_parser("show", help="print the resolved configuration and where each value came from")
+    show.add_argument("--config", metavar="FILE", default=None)
     return parser
 
 
@@ -72,24 +79,42 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("auto", *FORMATS), default="auto",
                         help="auto: github annotations under GitHub Actions when not on a terminal, else text")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="a .credwall.toml or pyproject.toml (default: the nearest one, walking up)")
 
 
-def load_matcher() -> Matcher:
-    """The built-in rules, compiled once for this process (both caches in the user cache dir)."""
+def load_config(explicit: str | None = None) -> Config:
+    from .config import load_config as load
+
+    return load(explicit)
+
+
+def load_matcher(config: Config | None = None) -> Matcher:
+    """The rules in force (built-in packs, the config's extra packs, minus what it disables),
+    compiled once for this process (both caches live in the user cache dir)."""
     import os.path
 
     from .matcher import Matcher
     from .regexcache import RegexCompiler
-    from .rules import cache_dir, load_rules
+    from .rules import builtin_pack_dir, cache_dir, load_rules, pack_files
 
-    rules = load_rules()
+    if config is None or config.file is None:
+        rules = load_rules()
+        allow_secret = None
+    else:
+        rules = config.select_rules(load_rules(pack_files(builtin_pack_dir()) + config.extra_rule_paths()))
+        allow_secret = config.secret_allowed()
     compiler = RegexCompiler(os.path.join(cache_dir(), "regex.marshal"), keep={r.regex for r in rules})
-    return Matcher(rules, compiler)
+    return Matcher(rules, compiler, allow_secret=allow_secret)
 
 
-def emit(result: ScanResult, fmt: str, color: str) -> int:
+def emit(result: ScanResult, fmt: str, color: str, config: Config | None = None) -> int:
     from . import report
 
+    if config is not None:
+        from .config import apply_to_findings
+
+        apply_to_findings(result, config)
     if fmt == "auto":
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not sys.stdout.isatty()
         fmt = "github" if in_actions else "text"
@@ -119,17 +144,21 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         diff = git.start_staged_diff(root)  # git works while the scanner imports and loads rules
         from .scan import scan_staged
 
-        result = scan_staged(load_matcher(), root, display_root=os.getcwd(), diff=diff)
-        return emit(result, args.format, args.color)
+        config = load_config(args.config)
+        result = scan_staged(load_matcher(config), root, display_root=os.getcwd(), diff=diff,
+                             excluded=config.path_excluded)
+        return emit(result, args.format, args.color, config)
     from .scan import scan_paths, scan_stdin
 
+    config = load_config(args.config)
     if args.paths == ["-"]:
-        result = scan_stdin(load_matcher(), sys.stdin.buffer.read())
+        result = scan_stdin(load_matcher(config), sys.stdin.buffer.read())
     elif "-" in args.paths:
         raise UsageError("- (stdin) cannot be combined with other paths")
     else:
-        result = scan_paths(load_matcher(), args.paths or ["."], jobs=args.jobs)
-    return emit(result, args.format, args.color)
+        result = scan_paths(load_matcher(config), args.paths or ["."], jobs=args.jobs,
+                            excluded=config.path_excluded)
+    return emit(result, args.format, args.color, config)
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -182,11 +211,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .git import GitError
     from .rules import RuleError
 
+    from .config import ConfigError
+
     try:
         if args.command == "scan":
             return _cmd_scan(args)
+        if args.command == "config":
+            from .config import describe
+
+            sys.stdout.write(describe(load_config(args.config)))
+            return EXIT_CLEAN
         return _cmd_rules(args)
-    except (UsageError, RuleError, GitError) as exc:
+    except (UsageError, RuleError, GitError, ConfigError) as exc:
         print(f"credwall: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -167,12 +167,22 @@ def _table(path: str) -> dict[str, Any] | None:
     return data
 
 
+def _mentions_credwall(path: str) -> bool:
+    """Cheap pre-check so a pyproject.toml without credwall is not parsed on every commit."""
+    try:
+        with open(path, "rb") as fh:
+            return b"credwall" in fh.read()
+    except OSError:
+        return False
+
+
 def find_config(start: str | None = None) -> str | None:
     here = os.path.abspath(start or os.curdir)
     while True:
         for name in (CONFIG_FILE, "pyproject.toml"):
             candidate = os.path.join(here, name)
-            if os.path.isfile(candidate) and (name == CONFIG_FILE or _table(candidate) is not None):
+            if os.path.isfile(candidate) and (
+                    name == CONFIG_FILE or (_mentions_credwall(candidate) and _table(candidate) is not None)):
                 return candidate
         parent = os.path.dirname(here)
         if parent == here:
@@ -254,3 +264,13 @@ def _toml_value(value: Any) -> str:
     if value is None:
         return '""'
     return f'"{value}"'
+
+
+def apply_to_findings(result: Any, config: Config) -> None:
+    """Drop findings the configuration allows by fingerprint (JSON-safe ignores); count them."""
+    if not config.allow:
+        return
+    kept = [f for f in result.findings if not config.allowed(f.fingerprint, f.path)]
+    if len(kept) != len(result.findings):
+        result.notes["allowed by config"] += len(result.findings) - len(kept)
+        result.findings = kept

@@ -9,13 +9,14 @@ import os
 import sys
 import time
 
-from .cli import EXIT_ERROR, Parser, add_output_options, emit, load_matcher
+from .cli import EXIT_ERROR, Parser, add_output_options, emit, load_config, load_matcher
 from .context import enabled_hooks, owned_by
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Callable, Iterable, Sequence
 
+    from .config import Config
     from .findings import Finding
     from .matcher import Matcher
     from .rules import Rule
@@ -52,13 +53,15 @@ def run_hook(hook_id: str, description: str, check: Callable[[FileCheck, str, by
     add_output_options(parser)
     args = parser.parse_args(argv)
     try:
-        return emit(check_files(hook_id, args.filenames, check), args.format, args.color)
+        config = load_config(args.config)
+        return emit(check_files(hook_id, args.filenames, check, config), args.format, args.color, config)
     except Exception as exc:  # fail closed: an error is never a passed commit
         print(f"{hook_id}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
 
-def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileCheck, str, bytes], None]) -> ScanResult:
+def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileCheck, str, bytes], None],
+                config: Config | None = None) -> ScanResult:
     from . import git
     from .matcher import ScanTimeout
     from .scan import ScanResult
@@ -70,7 +73,12 @@ def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileChe
     handed_off = len(filenames) - len(mine)
     if handed_off:
         result.skipped["handled by another credwall hook"] += handed_off
-    ctx = FileCheck(load_matcher(), result)
+    if config is not None and (config.exclude or config.include):
+        kept = [p for p in mine if not config.path_excluded(p)]
+        if len(kept) != len(mine):
+            result.skipped["excluded by config"] += len(mine) - len(kept)
+        mine = kept
+    ctx = FileCheck(load_matcher(config), result)
     for path in mine:
         try:
             with open(path, "rb") as fh:

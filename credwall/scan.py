@@ -8,7 +8,7 @@ import os
 import stat
 import time
 from collections import Counter
-from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from .diff import FileDiff
 from .findings import Finding, findings_from_matches
@@ -108,7 +108,8 @@ def _scan_file_list(matcher: Matcher, paths: Sequence[str]) -> ScanResult:
     return result
 
 
-def collect_paths(targets: Iterable[str], result: ScanResult) -> list[tuple[str, int]]:
+def collect_paths(targets: Iterable[str], result: ScanResult,
+                  excluded: Callable[[str], bool] | None = None) -> list[tuple[str, int]]:
     """(path, size) of the files to read; skipped ones are counted in result by reason."""
     files: list[tuple[str, int]] = []
     for target in targets:
@@ -118,6 +119,8 @@ def collect_paths(targets: Iterable[str], result: ScanResult) -> list[tuple[str,
         for path, reason in walk(target):
             # Only what lies below the named target is judged: `credwall scan node_modules/x` scans x.
             reason = reason or skip_reason_for_path(os.path.relpath(path, target) if path != target else path)
+            if reason is None and excluded is not None and excluded(path):
+                reason = "excluded by config"
             if reason is not None:
                 result.skipped[reason] += 1
                 continue
@@ -164,10 +167,11 @@ def _chunks(files: list[tuple[str, int]], parts: int) -> list[list[str]]:
     return [b for b in buckets if b]
 
 
-def scan_paths(matcher: Matcher, targets: Iterable[str], jobs: int | None = None) -> ScanResult:
+def scan_paths(matcher: Matcher, targets: Iterable[str], jobs: int | None = None,
+               excluded: Callable[[str], bool] | None = None) -> ScanResult:
     started = time.perf_counter()
     result = ScanResult()
-    files = collect_paths(targets, result)
+    files = collect_paths(targets, result, excluded)
     total = sum(size for _, size in files)
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and total >= _PARALLEL_MIN_BYTES and len(files) > 1:
@@ -195,27 +199,29 @@ def scan_stdin(matcher: Matcher, data: bytes, name: str = "-") -> ScanResult:
 
 
 def scan_staged(matcher: Matcher, root: str, display_root: str | None = None,
-                diff: GitProcess | None = None) -> ScanResult:
+                diff: GitProcess | None = None, excluded: Callable[[str], bool] | None = None) -> ScanResult:
     """Scan the added lines of the staged change (the index, not the working tree).
     `diff` is a `git.start_staged_diff` already running (started before the rules loaded)."""
     from . import git
 
     started = time.perf_counter()
     result = ScanResult()
-    scan_staged_files(matcher, root, git.staged_files(root, diff), result, display_root)
+    scan_staged_files(matcher, root, git.staged_files(root, diff), result, display_root, excluded)
     result.findings.sort(key=lambda f: (f.path, f.line, f.column))
     result.seconds = time.perf_counter() - started
     return result
 
 
 def scan_staged_files(matcher: Matcher, root: str, staged: Sequence[StagedFile], result: ScanResult,
-                      display_root: str | None = None) -> None:
+                      display_root: str | None = None, excluded: Callable[[str], bool] | None = None) -> None:
     """Text files: their hunks. Files git calls binary: their staged blob, which decode() may
     still find to be text (UTF-16 with a BOM), scanned whole."""
     binary = []
     for item in staged:
         path = _display(root, item.path, display_root)
         reason = skip_reason_for_path(path)
+        if reason is None and excluded is not None and excluded(os.path.join(root, os.fsdecode(item.path))):
+            reason = "excluded by config"
         if reason is not None:
             result.skipped[reason] += 1
         elif item.diff.binary:

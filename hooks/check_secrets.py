@@ -11,12 +11,13 @@ import gc
 import os
 import sys
 import time
-from credwall.cli import EXIT_ERROR, Parser, add_output_options, emit, load_matcher
+from credwall.cli import EXIT_ERROR, Parser, add_output_options, emit, load_config, load_matcher
 
 TYPE_CHECKING = False  # no `typing` before git starts: see credwall.cli
 if TYPE_CHECKING:
     from typing import Sequence
 
+    from credwall.config import Config
     from credwall.scan import ScanResult
 
 
@@ -27,23 +28,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_output_options(parser)
     args = parser.parse_args(argv)
     try:
-        return emit(scan_filenames(args.filenames), args.format, args.color)
+        config = load_config(args.config)
+        return emit(scan_filenames(args.filenames, config), args.format, args.color, config)
     except Exception as exc:  # fail closed: an error is never a passed commit
         print(f"credwall: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
 
-def scan_filenames(filenames: Sequence[str]) -> ScanResult:
+def scan_filenames(filenames: Sequence[str], config: Config | None = None) -> ScanResult:
     from credwall import git
 
     started = time.perf_counter()
     root = git.toplevel() if filenames else None
     diff = git.start_staged_diff(root) if root is not None else None  # git runs while rules load
     from credwall.context import CORE_HOOK, enabled_hooks, owned_by
+    from credwall.config import Config
     from credwall.scan import ScanResult, scan_paths, scan_staged_files
 
-    matcher = load_matcher()
+    matcher = load_matcher(config)
     result = ScanResult()
+    if config is not None and (config.exclude or config.include):
+        kept = [f for f in filenames if not config.path_excluded(f)]
+        if len(kept) != len(filenames):
+            result.skipped["excluded by config"] += len(filenames) - len(kept)
+        filenames = kept
     # Files a more specific enabled credwall hook reports (.env, .mcp.json, CLAUDE.md, CI) are
     # left to it, so each problem is reported once.
     mine = owned_by(CORE_HOOK, filenames, enabled_hooks(root))
