@@ -15,7 +15,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, NoReturn, Sequence
 
+    from .baseline import Baseline
     from .config import Config
+    from .matcher import Match
 
     from .matcher import Matcher
     from .scan import ScanResult
@@ -65,6 +67,25 @@ def build_parser() -> argparse.ArgumentParser:
     check = rules_sub.add_parser("check", help="validate rule packs and run their examples")
     check.add_argument("files", nargs="*", help="packs to check (default: the built-in ones)")
 
+    rules_import = rules_sub.add_parser("import", help="convert a gitleaks/betterleaks TOML config into a credwall rule pack")
+    rules_import.add_argument("file", help="the gitleaks.toml / betterleaks.toml")
+    rules_import.add_argument("-o", "--output", metavar="PACK", help="write the YAML pack here (default: stdout)")
+    rules_import.add_argument("--prefix", default="", help="prefix for every imported rule id")
+    rules_import.add_argument("--family", default="imported", help="the pack's family name")
+
+    baseline = sub.add_parser("baseline", help="record the current findings so that only new ones fail")
+    baseline_sub = baseline.add_subparsers(dest="baseline_command", required=True, parser_class=Parser)
+    for name, text in (("create", "scan the tree and write a new baseline"),
+                       ("update", "rescan: keep entries that still match, add new ones, drop the rest")):
+        cmd = baseline_sub.add_parser(name, help=text)
+        cmd.add_argument("file", nargs="?", default=None, help="the baseline (default: the config's, else .credwall-baseline.jsonl)")
+        cmd.add_argument("--config", metavar="FILE", default=None)
+        cmd.add_argument("--jobs", type=int, default=None)
+    imp = baseline_sub.add_parser("import", help="import a detect-secrets .secrets.baseline")
+    imp.add_argument("source", help="the detect-secrets baseline")
+    imp.add_argument("file", nargs="?", default=None, help="the credwall baseline to write or extend")
+    imp.add_argument("--config", metavar="FILE", default=None)
+
     config = sub.add_parser("config", help="show the configuration in force")
     config_sub = config.add_subparsers(dest="config_command", required=True, parser_class=Parser)
     show = config_sub.add_parser("show", help="print the resolved configuration and where each value came from")
@@ -81,6 +102,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--config", metavar="FILE", default=None,
                         help="a .credwall.toml or pyproject.toml (default: the nearest one, walking up)")
+    parser.add_argument("--baseline", metavar="FILE", default=None,
+                        help="suppress the findings recorded in this baseline (default: the config's `baseline`)")
 
 
 def load_config(explicit: str | None = None) -> Config:
@@ -89,7 +112,19 @@ def load_config(explicit: str | None = None) -> Config:
     return load(explicit)
 
 
-def load_matcher(config: Config | None = None) -> Matcher:
+def load_baseline(explicit: str | None, config: Config | None) -> Baseline | None:
+    """The baseline in force: --baseline FILE, else the config's `baseline`, else none."""
+    path = explicit or (config.baseline if config is not None else None)
+    if path is None:
+        return None
+    from .baseline import BaselineError, load_baseline as load
+
+    if not os.path.isfile(path):
+        raise BaselineError(f"{path}: no such baseline; create it with `credwall baseline create {path}`")
+    return load(path)
+
+
+def load_matcher(config: Config | None = None, baseline: Baseline | None = None) -> Matcher:
     """The rules in force (built-in packs, the config's extra packs, minus what it disables),
     compiled once for this process (both caches live in the user cache dir)."""
     import os.path
@@ -98,23 +133,46 @@ def load_matcher(config: Config | None = None) -> Matcher:
     from .regexcache import RegexCompiler
     from .rules import builtin_pack_dir, cache_dir, load_rules, pack_files
 
+    path_filter = None
     if config is None or config.file is None:
         rules = load_rules()
         allow_secret = None
     else:
         rules = config.select_rules(load_rules(pack_files(builtin_pack_dir()) + config.extra_rule_paths()))
         allow_secret = config.secret_allowed()
-    compiler = RegexCompiler(os.path.join(cache_dir(), "regex.marshal"), keep={r.regex for r in rules})
-    return Matcher(rules, compiler, allow_secret=allow_secret)
+        entries = config.path_allowlists()
+        if entries:
+            from .gitleaks_import import filter_matches
+
+            relative = config.relative
+
+            def path_filter(path: str, text: str, matches: list[Match]) -> list[Match]:
+                return filter_matches(entries, relative(path), text, matches)
+    keep = {r.regex for r in rules} | {p for r in rules for a in r.allowlists for p in a.regexes}
+    compiler = RegexCompiler(os.path.join(cache_dir(), "regex.marshal"), keep=keep)
+    sha1s = baseline.sha1s() if baseline is not None else frozenset()
+    return Matcher(rules, compiler, allow_secret=allow_secret, path_filter=path_filter, secret_sha1s=frozenset(sha1s))
 
 
-def emit(result: ScanResult, fmt: str, color: str, config: Config | None = None) -> int:
+def emit(result: ScanResult, fmt: str, color: str, config: Config | None = None,
+         baseline: Baseline | None = None, baseline_file: str | None = None, whole_tree: bool = False) -> int:
+    """Apply the configured suppressions (allowed fingerprints, the baseline), write the report
+    in the chosen format, and return the exit code."""
     from . import report
 
     if config is not None:
         from .config import apply_to_findings
 
         apply_to_findings(result, config)
+    if baseline is not None:
+        from .baseline import apply_baseline, unused_note
+
+        applied = apply_baseline(result, baseline, result.sha1_hits)
+        result.findings = applied.findings
+        if applied.suppressed:
+            result.notes["baselined"] += applied.suppressed
+        if whole_tree and applied.unused:  # a staged scan sees too little to call entries unused
+            sys.stderr.write(unused_note(applied.unused, baseline_file or "the baseline") + "\n")
     if fmt == "auto":
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not sys.stdout.isatty()
         fmt = "github" if in_actions else "text"
@@ -145,24 +203,97 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         from .scan import scan_staged
 
         config = load_config(args.config)
-        result = scan_staged(load_matcher(config), root, display_root=os.getcwd(), diff=diff,
-                             excluded=config.path_excluded)
-        return emit(result, args.format, args.color, config)
+        baseline = load_baseline(args.baseline, config)
+        result = scan_staged(load_matcher(config, baseline), root, display_root=os.getcwd(), diff=diff,
+                             excluded=config.excluder())
+        return emit(result, args.format, args.color, config, baseline)
     from .scan import scan_paths, scan_stdin
 
     config = load_config(args.config)
+    baseline = load_baseline(args.baseline, config)
+    matcher = load_matcher(config, baseline)
     if args.paths == ["-"]:
-        result = scan_stdin(load_matcher(config), sys.stdin.buffer.read())
+        result = scan_stdin(matcher, sys.stdin.buffer.read())
     elif "-" in args.paths:
         raise UsageError("- (stdin) cannot be combined with other paths")
     else:
-        result = scan_paths(load_matcher(config), args.paths or ["."], jobs=args.jobs,
-                            excluded=config.path_excluded)
-    return emit(result, args.format, args.color, config)
+        result = scan_paths(matcher, args.paths or ["."], jobs=args.jobs, excluded=config.excluder())
+    whole_tree = args.paths != ["-"]
+    return emit(result, args.format, args.color, config, baseline,
+                args.baseline or config.baseline, whole_tree=whole_tree)
+
+
+def _baseline_path(explicit: str | None, config: Config) -> str:
+    from .baseline import DEFAULT_FILENAME
+
+    return explicit or config.baseline or os.path.join(config.root, DEFAULT_FILENAME)
+
+
+def _cmd_baseline(args: argparse.Namespace) -> int:
+    from . import baseline as bl
+
+    config = load_config(args.config)
+    path = _baseline_path(args.file, config)
+    if args.baseline_command == "import":
+        imported = bl.import_detect_secrets(args.source, root=os.path.dirname(os.path.abspath(path)))
+        combined = bl.load_baseline(path).combined(imported) if os.path.isfile(path) else imported
+        bl.write_baseline(combined, path)
+        print(f"credwall: imported {len(imported.entries)} detect-secrets entries into {path}", file=sys.stderr)
+        return EXIT_CLEAN
+    from .scan import scan_paths
+
+    root = os.path.dirname(os.path.abspath(path))
+    old = None
+    if args.baseline_command == "update":
+        if not os.path.isfile(path):
+            raise bl.BaselineError(f"{path}: no baseline to update; create it with `credwall baseline create {path}`")
+        old = bl.load_baseline(path)
+    result = scan_paths(load_matcher(config, old), [root], jobs=args.jobs, excluded=config.excluder())
+    if config.allow:
+        from .config import apply_to_findings
+
+        apply_to_findings(result, config)
+    if old is None:
+        new = bl.create_baseline(result, root)
+        message = f"wrote {len(new.entries)} entries"
+    else:
+        new, summary = bl.update_baseline(old, result, result.sha1_hits)
+        message = summary.describe()
+    bl.write_baseline(new, path)
+    from . import git
+
+    if git.toplevel(root) is not None and bl.ensure_merge_union(path):
+        message += "; added merge=union for it to .gitattributes (branches' baselines merge cleanly)"
+    print(f"credwall: {path}: {message}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _cmd_rules_import(args: argparse.Namespace) -> int:
+    from .gitleaks_import import dump_pack, import_gitleaks
+    from .rules import load_rules
+
+    imported = import_gitleaks(args.file, prefix=args.prefix, family=args.family,
+                               reserved_ids={r.id for r in load_rules()})
+    pack = dump_pack(imported, source=os.path.basename(args.file), family=args.family)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(pack)
+    else:
+        sys.stdout.write(pack)
+    for problem in imported.problems:
+        print(f"credwall: {problem}", file=sys.stderr)
+    errors = sum(p.severity == "error" for p in imported.problems)
+    warnings = len(imported.problems) - errors
+    print(f"credwall: imported {len(imported.rules)} rule(s) from {args.file}; {errors} error(s), "
+          f"{warnings} warning(s)" + (f"; wrote {args.output}" if args.output else ""), file=sys.stderr)
+    return EXIT_ERROR if errors else EXIT_CLEAN
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
     from .rules import builtin_pack_dir, load_packs, load_rules, pack_files
+
+    if args.rules_command == "import":
+        return _cmd_rules_import(args)
 
     if args.rules_command == "list":
         rules = load_rules()
@@ -211,6 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .git import GitError
     from .rules import RuleError
 
+    from .baseline import BaselineError
     from .config import ConfigError
 
     try:
@@ -221,8 +353,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             sys.stdout.write(describe(load_config(args.config)))
             return EXIT_CLEAN
+        if args.command == "baseline":
+            return _cmd_baseline(args)
         return _cmd_rules(args)
-    except (UsageError, RuleError, GitError, ConfigError) as exc:
+    except (UsageError, RuleError, GitError, ConfigError, BaselineError) as exc:
         print(f"credwall: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

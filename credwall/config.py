@@ -13,7 +13,7 @@ enable = []                          # when set, only these rules run (ids or ta
 extra_rules = ["security/rules.yaml"]              # more YAML rule packs
 min_confidence = "medium"            # low | medium | high
 allow_regexes = ["^AKIA.{12}TEST$"]  # a secret matching one of these is not reported
-baseline = ".credwall-baseline.json"
+baseline = ".credwall-baseline.jsonl"
 
 [[tool.credwall.allow]]              # JSON-safe ignores: by fingerprint, optionally per path
 fingerprint = "3f1c…"                # from `--format json` or the baseline
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from .rules import CONFIDENCES, Rule
 
@@ -84,15 +84,39 @@ class Config(NamedTuple):
 
     # --- paths ---------------------------------------------------------------------------------
 
-    def _relative(self, path: str) -> str:
+    def relative(self, path: str) -> str:
         rel = os.path.relpath(os.path.abspath(path), self.root)
         return rel.replace(os.sep, "/")
 
-    def path_excluded(self, path: str) -> bool:
-        """Is a scanned path outside include or inside exclude?"""
+    def path_allowlists(self) -> list[Any]:
+        """Path allowlists carried by the extra rule packs (imported gitleaks configs)."""
+        if not self.extra_rules:
+            return []
+        from .gitleaks_import import load_path_allowlists
+
+        entries: list[Any] = []
+        for pack in self.extra_rule_paths():
+            entries.extend(load_path_allowlists(pack))
+        return entries
+
+    def excluder(self) -> Callable[[str], bool] | None:
+        """The path predicate scans use (None when nothing is excluded): include/exclude globs
+        and the whole-file path allowlists of imported packs, loaded once."""
+        allowlists = self.path_allowlists()
+        if not (self.exclude or self.include or allowlists):
+            return None
+        return lambda path: self.path_excluded(path, allowlists)
+
+    def path_excluded(self, path: str, allowlists: list[Any] | None = None) -> bool:
+        """Is a scanned path outside include, inside exclude, or allowed whole by a pack?"""
+        if allowlists:
+            from .gitleaks_import import file_skipped
+
+            if file_skipped(allowlists, self.relative(path)):
+                return True
         if not self.exclude and not self.include:
             return False
-        rel = self._relative(path)
+        rel = self.relative(path)
         if self.include and not any(_glob_match(rel, g) for g in self.include):
             return True
         return any(_glob_match(rel, g) for g in self.exclude)
@@ -101,7 +125,7 @@ class Config(NamedTuple):
 
     def allowed(self, fingerprint: str, path: str) -> bool:
         for entry in self.allow:
-            if entry.fingerprint == fingerprint and (entry.path is None or _glob_match(self._relative(path), entry.path)):
+            if entry.fingerprint == fingerprint and (entry.path is None or _glob_match(self.relative(path), entry.path)):
                 return True
         return False
 

@@ -9,13 +9,14 @@ import os
 import sys
 import time
 
-from .cli import EXIT_ERROR, Parser, add_output_options, emit, load_config, load_matcher
+from .cli import EXIT_ERROR, Parser, add_output_options, emit, load_baseline, load_config, load_matcher
 from .context import enabled_hooks, owned_by
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Callable, Iterable, Sequence
 
+    from .baseline import Baseline
     from .config import Config
     from .findings import Finding
     from .matcher import Matcher
@@ -37,7 +38,14 @@ class FileCheck:
         """Findings of every rule in text (not yet added)."""
         from .findings import findings_from_matches
 
-        return findings_from_matches(path, text, self.matcher.scan(text), line_offset)
+        matches = self.matcher.scan(text)
+        if self.matcher.path_filter is not None:
+            matches = self.matcher.path_filter(path, text, matches)
+        if self.matcher.secret_sha1s:
+            from .baseline import imported_hits
+
+            self.result.sha1_hits.update(imported_hits(matches, self.matcher.secret_sha1s))
+        return findings_from_matches(path, text, matches, line_offset)
 
     def error(self, path: str, reason: str) -> None:
         from .scan import ScanError
@@ -54,14 +62,16 @@ def run_hook(hook_id: str, description: str, check: Callable[[FileCheck, str, by
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
-        return emit(check_files(hook_id, args.filenames, check, config), args.format, args.color, config)
+        baseline = load_baseline(args.baseline, config)
+        result = check_files(hook_id, args.filenames, check, config, baseline)
+        return emit(result, args.format, args.color, config, baseline)
     except Exception as exc:  # fail closed: an error is never a passed commit
         print(f"{hook_id}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
 
 def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileCheck, str, bytes], None],
-                config: Config | None = None) -> ScanResult:
+                config: Config | None = None, baseline: Baseline | None = None) -> ScanResult:
     from . import git
     from .matcher import ScanTimeout
     from .scan import ScanResult
@@ -73,12 +83,13 @@ def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileChe
     handed_off = len(filenames) - len(mine)
     if handed_off:
         result.skipped["handled by another credwall hook"] += handed_off
-    if config is not None and (config.exclude or config.include):
-        kept = [p for p in mine if not config.path_excluded(p)]
+    excluded = config.excluder() if config is not None else None
+    if excluded is not None:
+        kept = [p for p in mine if not excluded(p)]
         if len(kept) != len(mine):
             result.skipped["excluded by config"] += len(mine) - len(kept)
         mine = kept
-    ctx = FileCheck(load_matcher(config), result)
+    ctx = FileCheck(load_matcher(config, baseline), result)
     for path in mine:
         try:
             with open(path, "rb") as fh:

@@ -7,18 +7,23 @@ which lines to search, and every reported position comes from the regex on the o
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from .checksums import VALIDATORS
 from .filters import inline_allowed, rejection_reason
 from .regexcache import RegexCompiler
-from .rules import SECRET_GROUP, Rule
+from .rules import SECRET_GROUP, Allowlist, Rule
 
 if TYPE_CHECKING:
     import ahocorasick
 
 # Bounds each regex search; a timeout makes the text's result incomplete (fail closed).
-REGEX_TIMEOUT_SECONDS = 2.0
+# CREDWALL_REGEX_TIMEOUT (seconds) overrides it, for slow machines and for tests.
+REGEX_TIMEOUT_SECONDS = float(os.environ.get("CREDWALL_REGEX_TIMEOUT") or 2.0)
+# How far from a keyword hit, within its line, a rule's match may lie. Generous for the longest
+# single-line secrets (JWTs, one-line PEM keys) while keeping minified files cheap.
+WINDOW = 8192
 
 
 class ScanTimeout(Exception):
@@ -47,13 +52,20 @@ class Matcher:
     """Compiled once per process; immutable from the outside (regexes compile lazily)."""
 
     def __init__(self, rules: Sequence[Rule], compiler: RegexCompiler | None = None,
-                 allow_secret: Callable[[str], bool] | None = None) -> None:
+                 allow_secret: Callable[[str], bool] | None = None,
+                 path_filter: Callable[[str, str, list[Match]], list[Match]] | None = None,
+                 secret_sha1s: frozenset[str] = frozenset()) -> None:
         import ahocorasick
 
         self.rules: tuple[Rule, ...] = tuple(rules)
         self._allow_secret = allow_secret  # the configuration's allow_regexes
+        # Per-path allowlists of imported (gitleaks) packs: (path, text, matches) -> matches kept.
+        self.path_filter = path_filter
+        # SHA-1s of secrets an imported detect-secrets baseline lists (matched where secrets are known).
+        self.secret_sha1s = secret_sha1s
         self._compiler = compiler or RegexCompiler(None)
         self._compiled: dict[int, Any] = {}
+        self._allowlists: dict[int, tuple[tuple[Allowlist, tuple[Any, ...]], ...]] = {}
         self._keywordless = tuple(i for i, r in enumerate(self.rules) if not r.keywords)
         by_keyword: dict[str, set[int]] = {}
         for index, rule in enumerate(self.rules):
@@ -75,6 +87,21 @@ class Matcher:
             self._compiled[index] = pattern
         return pattern
 
+    def allowlisted(self, index: int, text: str, match: Any, secret: str) -> bool:
+        """Does one of the rule's own allowlists drop this candidate? `match` is the regex match.
+        Only rules that have allowlists get here; their regexes compile on first use."""
+        entries = self._allowlists.get(index)
+        if entries is None:
+            entries = tuple((a, tuple(self._compiler.compile(p) for p in a.regexes))
+                            for a in self.rules[index].allowlists)
+            self._allowlists[index] = entries
+        for allowlist, patterns in entries:
+            target = secret if allowlist.target == "secret" else \
+                allowlist_target(allowlist.target, text, match.start(), match.end())
+            if allowlist_hit(allowlist, patterns, secret, target):
+                return True
+        return False
+
     def keyword_hits(self, text: str) -> dict[int, list[int]]:
         """Rule index -> start offsets of its keyword hits, in text order."""
         if self._automaton is None or not text:
@@ -95,21 +122,26 @@ class Matcher:
 
     @staticmethod
     def _regions(text: str, positions: list[int], lines: int) -> list[tuple[int, int]]:
-        """Merged [start, end) spans of the `lines` lines before and after each hit's line."""
+        """Merged [start, end) spans around each hit: its line (at most WINDOW characters either
+        side, so a 5 MB minified line costs a few KB per hit, not 5 MB per rule), widened to
+        the `lines` lines before and after for multi-line formats."""
         regions: list[tuple[int, int]] = []
         region_end = -1
+        size = len(text)
         for pos in positions:
-            if pos < region_end and lines == 1:
+            if pos < region_end:
                 continue
-            start = text.rfind("\n", 0, pos) + 1
-            end = text.find("\n", pos)
-            end = len(text) if end < 0 else end
+            low, high = max(0, pos - WINDOW), min(size, pos + WINDOW)
+            newline = text.rfind("\n", low, pos)
+            start = newline + 1 if newline >= 0 else low
+            newline = text.find("\n", pos, high)
+            end = newline if newline >= 0 else high
             for _ in range(lines - 1):
                 if start > 0:
                     start = text.rfind("\n", 0, start - 1) + 1
-                if end < len(text):
+                if end < size:
                     nxt = text.find("\n", end + 1)
-                    end = len(text) if nxt < 0 else nxt
+                    end = size if nxt < 0 else nxt
             if regions and start <= regions[-1][1]:
                 regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
             else:
@@ -135,6 +167,8 @@ class Matcher:
                         continue
                     if self._allow_secret is not None and self._allow_secret(secret):
                         continue
+                    if rule.allowlists and self.allowlisted(index, text, m, secret):
+                        continue
                     found.append(Match(rule, m.start(SECRET_GROUP), m.end(SECRET_GROUP), secret))
             except TimeoutError:
                 raise ScanTimeout(rule.id) from None
@@ -155,6 +189,30 @@ class Matcher:
         resolved = resolve_overlaps(matches)
         kept = [m for m in resolved if not inline_allowed(text, m.start)]
         return kept, len(resolved) - len(kept)
+
+
+def allowlist_target(target: str, text: str, start: int, end: int) -> str:
+    """What a `match` or `line` allowlist regex is searched in, as gitleaks defines it: the whole
+    regex match with newlines trimmed, or the full line(s) the match spans."""
+    whole = text[start:end]
+    if target == "match":
+        return whole.strip("\n")
+    end = start + len(whole.rstrip("\n"))
+    line_end = text.find("\n", end)
+    return text[text.rfind("\n", 0, start) + 1:line_end if line_end >= 0 else len(text)]
+
+
+def allowlist_hit(allowlist: Allowlist, patterns: Sequence[Any], secret: str, target: str) -> bool:
+    """gitleaks' allowlist test: a regex found in the target, or a stopword in the lower-cased
+    secret; with `require_all` (condition AND) each kind that is given must hit."""
+    regex_hit = bool(target) and any(p.search(target, timeout=REGEX_TIMEOUT_SECONDS) for p in patterns)
+    if regex_hit and not allowlist.require_all:
+        return True
+    lowered = secret.lower()
+    stop_hit = any(word in lowered for word in allowlist.stopwords)
+    if allowlist.require_all:
+        return (regex_hit or not patterns) and (stop_hit or not allowlist.stopwords)
+    return stop_hit
 
 
 def _priority(match: Match) -> tuple[int, int, int, int]:

@@ -11,6 +11,11 @@ JSON_VERSION = 1
 _RED, _YELLOW, _DIM, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m", "\033[0m"
 
 
+# Findings that were found and deliberately not reported: always counted in the summary.
+_SUPPRESSIONS = {"allowed inline": "allowed by inline markers", "allowed by config": "allowed by config",
+                 "baselined": "in the baseline"}
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -24,11 +29,12 @@ def summary(result: ScanResult) -> str:
     if result.skipped:
         skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(result.skipped.items()))
         parts.append(f"skipped {skipped}")
-    decoded = {note: n for note, n in result.notes.items() if note != "allowed inline"}
+    decoded = {note: n for note, n in result.notes.items() if note not in _SUPPRESSIONS}
     if decoded:
         parts.append("decoded " + ", ".join(f"{n} {note}" for note, n in sorted(decoded.items())))
-    if result.notes.get("allowed inline"):
-        parts.append(f"{result.notes['allowed inline']} allowed by inline markers")
+    for note, words in _SUPPRESSIONS.items():
+        if result.notes.get(note):
+            parts.append(f"{result.notes[note]} {words}")
     if result.errors:
         head = f"{_plural(len(result.errors), 'error')}: scan INCOMPLETE"
     elif result.findings:

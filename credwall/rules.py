@@ -20,8 +20,9 @@ SECRET_GROUP = "secret"
 _RULE_KEYS = frozenset({
     "id", "description", "keywords", "regex", "entropy", "min_length", "confidence", "checksum",
     "lines", "generic", "tags", "references", "examples", "negative_examples", "known_misses",
-    "no_keywords_reason",
+    "no_keywords_reason", "allowlist",
 })
+ALLOWLIST_TARGETS = ("secret", "match", "line")
 _REQUIRED_KEYS = ("id", "description", "regex", "confidence")
 
 
@@ -32,6 +33,18 @@ class RuleError(Exception):
 class Example(NamedTuple):
     text: str
     secret: str
+
+
+class Allowlist(NamedTuple):
+    """A rule's allowlist (gitleaks' `[[rules.allowlists]]` without paths): a candidate is
+    dropped when one of `regexes` is found in its `target` (the secret, the whole regex match,
+    or the line(s) holding it) or the lower-cased secret contains one of `stopwords`; with
+    `require_all`, every kind given must hit (gitleaks' condition AND)."""
+
+    target: str = "secret"
+    regexes: tuple[str, ...] = ()  # `regex`-module syntax, searched (not anchored)
+    stopwords: tuple[str, ...] = ()  # lower-case
+    require_all: bool = False
 
 
 class Rule(NamedTuple):
@@ -50,6 +63,9 @@ class Rule(NamedTuple):
     family: str = ""
     source: str = ""
     no_keywords_reason: str | None = None
+    allowlists: tuple[Allowlist, ...] = ()
+    imported: bool = False  # from a pack marked `imported: true`: examples are optional
+    # The example fields stay last: the cache stores every field before them.
     examples: tuple[Example, ...] = ()
     negative_examples: tuple[str, ...] = ()
     known_misses: tuple[Example, ...] = ()
@@ -59,12 +75,22 @@ class Rule(NamedTuple):
         return CONFIDENCES.index(self.confidence)
 
     def to_cache(self) -> tuple[Any, ...]:
-        """The rule without its examples (secret-shaped strings never reach the cache)."""
-        return tuple(self[:-3])
+        """The rule without its examples (secret-shaped strings never reach the cache).
+        Plain tuples only: marshal cannot store NamedTuple instances."""
+        row: tuple[Any, ...] = tuple(self[:-3])
+        if self.allowlists:
+            row = row[:_ALLOWLISTS] + (tuple(tuple(a) for a in self.allowlists),) + row[_ALLOWLISTS + 1:]
+        return row
 
     @classmethod
     def from_cache(cls, data: tuple[Any, ...]) -> Rule:
-        return cls(*data)
+        rule = cls(*data)
+        if rule.allowlists:
+            rule = rule._replace(allowlists=tuple(Allowlist(*a) for a in rule.allowlists))
+        return rule
+
+
+_ALLOWLISTS = Rule._fields.index("allowlists")
 
 
 def builtin_pack_dir() -> str:
@@ -103,7 +129,44 @@ def _parse_example(raw: Any, where: str) -> Example:
     return Example(text=raw["text"], secret=secret)
 
 
-def parse_rule(raw: Any, *, family: str, source: str) -> Rule:
+def _parse_allowlists(raw: Any, where: str) -> tuple[Allowlist, ...]:
+    """`allowlist: {regexes: [...], stopwords: [...], target: secret, condition: or}` or a list
+    of such mappings. The regexes are compiled here so a bad one fails `rules check`."""
+    if raw is None:
+        return ()
+    entries = raw if isinstance(raw, list) else [raw]
+    allowlists = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise RuleError(f"{where}: `allowlist` must be a mapping or a list of mappings")
+        unknown = set(entry) - {"regexes", "stopwords", "target", "condition", "description"}
+        if unknown:
+            raise RuleError(f"{where}: unknown allowlist key(s) {', '.join(sorted(unknown))}")
+        target = entry.get("target", "secret")
+        if target not in ALLOWLIST_TARGETS:
+            raise RuleError(f"{where}: allowlist target must be one of {', '.join(ALLOWLIST_TARGETS)}")
+        condition = str(entry.get("condition", "or")).lower()
+        if condition not in ("or", "and"):
+            raise RuleError(f"{where}: allowlist condition must be `or` or `and`")
+        regexes = _as_str_tuple(entry.get("regexes"), where, "allowlist.regexes")
+        stopwords = tuple(w.lower() for w in _as_str_tuple(entry.get("stopwords"), where, "allowlist.stopwords"))
+        if not regexes and not stopwords:
+            raise RuleError(f"{where}: an allowlist needs `regexes` or `stopwords`")
+        if "" in stopwords:
+            raise RuleError(f"{where}: an allowlist stopword is empty")
+        if regexes:
+            import regex
+
+            for pattern in regexes:
+                try:
+                    regex.compile(pattern)
+                except regex.error as exc:
+                    raise RuleError(f"{where}: bad allowlist regex {pattern!r}: {exc}") from None
+        allowlists.append(Allowlist(target, regexes, stopwords, condition == "and"))
+    return tuple(allowlists)
+
+
+def parse_rule(raw: Any, *, family: str, source: str, imported: bool = False) -> Rule:
     if not isinstance(raw, dict):
         raise RuleError(f"{source}: each entry of `rules` must be a mapping")
     rule_id = raw.get("id")
@@ -158,6 +221,8 @@ def parse_rule(raw: Any, *, family: str, source: str) -> Rule:
         family=family,
         source=source,
         no_keywords_reason=raw.get("no_keywords_reason"),
+        allowlists=_parse_allowlists(raw.get("allowlist"), where),
+        imported=imported,
         examples=examples,
         negative_examples=_as_str_tuple(raw.get("negative_examples"), where, "negative_examples"),
         known_misses=misses,
@@ -188,7 +253,15 @@ def load_pack(path: str | os.PathLike[str]) -> list[Rule]:
         raise RuleError(f"{path}: a rule pack is a mapping with a `rules` list")
     name = os.path.basename(path)
     family = data.get("family") or name.rsplit(".", 1)[0]
-    return [parse_rule(raw, family=family, source=name) for raw in data["rules"]]
+    imported = data.get("imported", False)
+    if not isinstance(imported, bool):
+        raise RuleError(f"{path}: `imported` must be true or false")
+    rules = [parse_rule(raw, family=family, source=name, imported=imported) for raw in data["rules"]]
+    # A pack-level `allowlist` (e.g. gitleaks' global one, imported) applies to each of its rules.
+    shared = _parse_allowlists(data.get("allowlist"), f"{path}: pack")
+    if shared:
+        rules = [r._replace(allowlists=tuple(dict.fromkeys(r.allowlists + shared))) for r in rules]
+    return rules
 
 
 def load_packs(paths: Iterable[str | os.PathLike[str]]) -> list[Rule]:

@@ -39,6 +39,7 @@ class ScanResult:
         self.seconds = 0.0
         self.skipped: Counter[str] = Counter()  # reason -> files
         self.notes: Counter[str] = Counter()  # e.g. "lossy" -> files decoded lossily
+        self.sha1_hits: dict[str, str] = {}  # fingerprint -> sha1, for imported detect-secrets baselines
 
     def merge(self, other: ScanResult) -> None:
         self.findings.extend(other.findings)
@@ -47,6 +48,7 @@ class ScanResult:
         self.bytes += other.bytes
         self.skipped.update(other.skipped)
         self.notes.update(other.notes)
+        self.sha1_hits.update(other.sha1_hits)
 
 
 def _findings(matcher: Matcher, path: str, data: bytes, result: ScanResult,
@@ -66,6 +68,12 @@ def _findings(matcher: Matcher, path: str, data: bytes, result: ScanResult,
         return None
     if allowed:
         result.notes["allowed inline"] += allowed
+    if matcher.path_filter is not None:
+        matches = matcher.path_filter(path, decoded.text, matches)
+    if matcher.secret_sha1s:
+        from .baseline import imported_hits
+
+        result.sha1_hits.update(imported_hits(matches, matcher.secret_sha1s))
     return findings_from_matches(path, decoded.text, matches, line_offset)
 
 

@@ -27,12 +27,21 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+# Scanners' own records of known findings: fingerprints and hashes, never secrets, but
+# hash-shaped enough to trip generic rules.
+_BASELINE_FILES = frozenset({".credwall-baseline.jsonl", ".secrets.baseline", ".gitleaksignore",
+                             ".betterleaksignore", "gitleaks-baseline.json"})
+
+
 def skip_reason_for_path(path: str) -> str | None:
-    """Why a path is skipped without reading it: a lockfile, vendored or binary by name."""
+    """Why a path is skipped without reading it: a lockfile, a scanner baseline, vendored or
+    binary by name."""
     parts = path.replace(os.sep, "/").split("/")
     name = parts[-1].lower()
     if name in _LOCKFILES:
         return "lockfile"
+    if name in _BASELINE_FILES:
+        return "scanner baseline"
     if any(part in _SKIP_DIRS for part in parts[:-1]):
         return "vendored"
     dot = name.rfind(".")

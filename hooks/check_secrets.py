@@ -11,12 +11,13 @@ import gc
 import os
 import sys
 import time
-from credwall.cli import EXIT_ERROR, Parser, add_output_options, emit, load_config, load_matcher
+from credwall.cli import EXIT_ERROR, Parser, add_output_options, emit, load_baseline, load_config, load_matcher
 
 TYPE_CHECKING = False  # no `typing` before git starts: see credwall.cli
 if TYPE_CHECKING:
     from typing import Sequence
 
+    from credwall.baseline import Baseline
     from credwall.config import Config
     from credwall.scan import ScanResult
 
@@ -29,26 +30,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
-        return emit(scan_filenames(args.filenames, config), args.format, args.color, config)
+        baseline = load_baseline(args.baseline, config)
+        return emit(scan_filenames(args.filenames, config, baseline), args.format, args.color, config, baseline)
     except Exception as exc:  # fail closed: an error is never a passed commit
         print(f"credwall: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
 
-def scan_filenames(filenames: Sequence[str], config: Config | None = None) -> ScanResult:
+def scan_filenames(filenames: Sequence[str], config: Config | None = None,
+                   baseline: Baseline | None = None) -> ScanResult:
     from credwall import git
 
     started = time.perf_counter()
     root = git.toplevel() if filenames else None
     diff = git.start_staged_diff(root) if root is not None else None  # git runs while rules load
     from credwall.context import CORE_HOOK, enabled_hooks, owned_by
+    from credwall.baseline import Baseline
     from credwall.config import Config
     from credwall.scan import ScanResult, scan_paths, scan_staged_files
 
-    matcher = load_matcher(config)
+    matcher = load_matcher(config, baseline)
     result = ScanResult()
-    if config is not None and (config.exclude or config.include):
-        kept = [f for f in filenames if not config.path_excluded(f)]
+    excluded = config.excluder() if config is not None else None
+    if excluded is not None:
+        kept = [f for f in filenames if not excluded(f)]
         if len(kept) != len(filenames):
             result.skipped["excluded by config"] += len(filenames) - len(kept)
         filenames = kept

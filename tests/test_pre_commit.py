@@ -107,3 +107,19 @@ def test_all_hooks_enabled_report_each_problem_once(git_repo, hook_repo, pre_com
     assert len(finding_lines) == 1, proc.stdout
     for hook in HOOK_IDS:  # and every hook still blocks its own file
         assert _fixture_for(hook)[2] in proc.stdout, (hook, proc.stdout)
+
+
+def test_a_failure_in_one_file_fails_the_commit(git_repo, hook_repo, pre_commit_home, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Fail closed end to end: a rule that runs out of time on one file makes pre-commit fail the
+    hook (exit 2, file named), even though every other file is clean."""
+    (git_repo.path / "rules.yaml").write_text(
+        "family: evil\nrules:\n  - id: evil-backtracking\n    description: catastrophic on purpose\n"
+        "    keywords: [aaaa]\n    regex: '(?P<secret>(a|aa)+)+b'\n    confidence: high\n")
+    (git_repo.path / ".credwall.toml").write_text('extra_rules = ["rules.yaml"]\n')
+    git_repo.stage("clean.py", "print('hello')\n")
+    git_repo.stage("evil.txt", "a" * 40 + "!\n")
+    monkeypatch.setenv("CREDWALL_REGEX_TIMEOUT", "0.05")
+    proc = _try_repo(git_repo.path, hook_repo, pre_commit_home, "credwall")
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # pre-commit: the hook failed
+    assert "exit code: 2" in proc.stdout
+    assert "evil.txt: incomplete: rule evil-backtracking timed out" in proc.stdout
