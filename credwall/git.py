@@ -128,3 +128,130 @@ def read_blobs(root: str, blob_ids: Sequence[str]) -> dict[str, bytes]:
         contents[blob] = out[eol + 1:eol + 1 + size]
         pos = eol + 1 + size + 1
     return contents
+
+
+# --- history (credwall/history.py, hooks/check_push.py) ------------------------------------------
+
+if TYPE_CHECKING:
+    from typing import Iterator
+
+# Config that changes what `git log` prints, pinned on top of _PINNED_CONFIG: a signature check
+# would print gpg output between commits; root commits must show their whole tree as added.
+_LOG_CONFIG = ("-c", "log.showSignature=false", "-c", "log.showRoot=true", "-c", "diff.submodule=short")
+# One line per commit, starting with NUL (a patch line never does: it starts with a diff tag):
+# sha, parents, author name, author email, author date (strict ISO 8601).
+HISTORY_HEADER_FORMAT = "%x00%H%x00%P%x00%an%x00%ae%x00%aI"
+
+
+def history_log_args(revs: Sequence[str]) -> list[str]:
+    """`git log -p` over revs, oldest first (parents before children, so the earliest commit
+    that added a secret is met first), merges as dense combined diffs (`--cc`: only the lines
+    that differ from every parent, i.e. what the merge itself introduced), binary blobs named
+    by full ids so they can be read."""
+    return ["log", "-p", "--reverse", "--topo-order", "--cc", f"--format={HISTORY_HEADER_FORMAT}",
+            "--full-index", *_DIFF_FLAGS, *revs, "--"]
+
+
+def stream_lines(args: Sequence[str], cwd: str | None = None) -> Iterator[bytes]:
+    """Lines of a git command's output (line ends kept), read as git writes them, so memory stays
+    bounded by the longest line whatever the output's size. Raises GitError at the end when git
+    failed; stopping early (close, an exception in the caller) kills git."""
+    import tempfile
+
+    # stderr goes to a file, not a pipe: git could otherwise block on a full stderr pipe while
+    # we wait on stdout.
+    with tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(["git", *_PINNED_CONFIG, *_LOG_CONFIG, *args], cwd=cwd, env=_env(),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err,
+                                    bufsize=1 << 20)
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc}") from None
+        assert proc.stdout is not None
+        finished = False
+        try:
+            yield from proc.stdout
+            finished = True
+        finally:
+            if not finished:
+                proc.kill()
+            proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            err.seek(0)
+            detail = err.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"`git {' '.join(args[:2])}` failed: {detail[-1] if detail else code}")
+
+
+def count_commits(root: str, revs: Sequence[str]) -> GitProcess:
+    """Started `git rev-list --count revs`; `int(p.output())` is the number of commits."""
+    return GitProcess(["rev-list", "--count", *revs, "--"], cwd=root)
+
+
+def has_head(root: str) -> bool:
+    """Whether HEAD names a commit (False in a repository with no commits yet)."""
+    try:
+        run_git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=root)
+    except GitError:
+        return False
+    return True
+
+
+def rev_list(root: str, revs: Sequence[str]) -> list[str]:
+    """Commit ids `git rev-list revs` names."""
+    return run_git(["rev-list", *revs, "--"], cwd=root).decode("ascii").split()
+
+
+class BlobReader:
+    """One `git cat-file --batch` kept open: blobs read one at a time, so a history scan never
+    holds more than one blob (git calls them binary; we may find UTF-16 text)."""
+
+    def __init__(self, root: str) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._root = root
+
+    def read(self, blob: str, max_bytes: int) -> bytes | None:
+        """The blob's bytes, or None when it is larger than max_bytes (then drained unread)."""
+        if self._proc is None:
+            try:
+                self._proc = subprocess.Popen(["git", *_PINNED_CONFIG, "cat-file", "--batch"], cwd=self._root,
+                                              env=_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                              stderr=subprocess.DEVNULL)
+            except OSError as exc:
+                raise GitError(f"cannot run git: {exc}") from None
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(blob.encode("ascii") + b"\n")
+            proc.stdin.flush()
+        except BrokenPipeError:
+            raise GitError("`git cat-file --batch` exited early") from None
+        header = proc.stdout.readline().split()
+        if len(header) != 3:
+            raise GitError(f"cannot read blob {blob}: {b' '.join(header).decode('ascii', 'replace') or 'git exited'}")
+        size = int(header[2])
+        if size > max_bytes:
+            left = size + 1
+            while left:
+                chunk = proc.stdout.read(min(left, 1 << 20))
+                if not chunk:
+                    raise GitError(f"cannot read blob {blob}: git exited")
+                left -= len(chunk)
+            return None
+        data = proc.stdout.read(size + 1)
+        return data[:size]
+
+    def close(self) -> None:
+        if self._proc is not None:
+            assert self._proc.stdin is not None and self._proc.stdout is not None
+            self._proc.stdin.close()
+            self._proc.stdout.close()
+            self._proc.wait()
+            self._proc = None
+
+
+def git_dir(root: str) -> str:
+    """The repository's git directory; GitError (git's own message) when root is in none."""
+    return os.fsdecode(run_git(["rev-parse", "--git-dir"], cwd=root).rstrip(b"\n"))
