@@ -173,6 +173,7 @@ def emit(result: ScanResult, fmt: str, color: str, config: Config | None = None,
             result.notes["baselined"] += applied.suppressed
         if whole_tree and applied.unused:  # a staged scan sees too little to call entries unused
             sys.stderr.write(unused_note(applied.unused, baseline_file or "the baseline") + "\n")
+    _printable_paths(result)
     if fmt == "auto":
         in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not sys.stdout.isatty()
         fmt = "github" if in_actions else "text"
@@ -188,6 +189,23 @@ def emit(result: ScanResult, fmt: str, color: str, config: Config | None = None,
     if result.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def printable(text: str) -> str:
+    """A file name's undecodable bytes (kept by os.fsdecode as lone surrogates) as \\xNN, so
+    every output format stays valid UTF-8 and a terminal never gets an encoding error."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _printable_paths(result: ScanResult) -> None:
+    result.findings = [f if printable(f.path) == f.path else f._replace(path=printable(f.path))
+                       for f in result.findings]
+    result.errors = [e if printable(e.path) == e.path else e._replace(path=printable(e.path))
+                     for e in result.errors]
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
