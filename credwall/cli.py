@@ -235,7 +235,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     elif "-" in args.paths:
         raise UsageError("- (stdin) cannot be combined with other paths")
     else:
-        result = scan_paths(matcher, args.paths or ["."], jobs=args.jobs, excluded=config.excluder())
+        result = scan_paths(matcher, args.paths or ["."], jobs=args.jobs, excluded=config.excluder(),
+                            max_bytes=config.max_file_bytes)
     whole_tree = args.paths != ["-"]
     return emit(result, args.format, args.color, config, baseline,
                 args.baseline or config.baseline, whole_tree=whole_tree)

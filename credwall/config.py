@@ -12,6 +12,7 @@ disable = ["generic-sql-password", "tag:generic"]   # rule ids or tag:<tag>
 enable = []                          # when set, only these rules run (ids or tag:<tag>)
 extra_rules = ["security/rules.yaml"]              # more YAML rule packs
 min_confidence = "medium"            # low | medium | high
+max_file_mib = 100                   # larger files are skipped (and counted in the summary)
 allow_regexes = ["^AKIA.{12}TEST$"]  # a secret matching one of these is not reported
 baseline = ".credwall-baseline.jsonl"
 
@@ -32,7 +33,7 @@ from .rules import CONFIDENCES, Rule
 
 CONFIG_FILE = ".credwall.toml"
 _LIST_KEYS = ("exclude", "include", "disable", "enable", "extra_rules", "allow_regexes")
-_KEYS = frozenset({*_LIST_KEYS, "min_confidence", "allow", "baseline"})
+_KEYS = frozenset({*_LIST_KEYS, "min_confidence", "allow", "baseline", "max_file_mib"})
 _ALLOW_KEYS = frozenset({"fingerprint", "path", "reason"})
 
 
@@ -59,6 +60,7 @@ class Config(NamedTuple):
     allow_regexes: tuple[str, ...] = ()
     allow: tuple[Allow, ...] = ()
     baseline: str | None = None
+    max_file_mib: float = 100.0  # larger files are skipped, and said so in the summary
     file: str | None = None
     sources: dict[str, str] = {}
 
@@ -78,6 +80,10 @@ class Config(NamedTuple):
         return [r for r in rules
                 if (not self.enable or named(r, self.enable)) and not named(r, self.disable)
                 and r.confidence_rank >= floor]
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mib * 1024 * 1024)
 
     def extra_rule_paths(self) -> list[str]:
         return [os.path.join(self.root, p) for p in self.extra_rules]
@@ -246,6 +252,11 @@ def load_config(explicit: str | None = None, start: str | None = None) -> Config
         values["baseline"] = os.path.join(os.path.dirname(os.path.abspath(path)), table["baseline"])
     if "allow" in table:
         values["allow"] = tuple(_allow_entries(where, table["allow"]))
+    if "max_file_mib" in table:
+        size = table["max_file_mib"]
+        if isinstance(size, bool) or not isinstance(size, (int, float)) or size <= 0:
+            raise ConfigError(f"{where}: `max_file_mib` must be a positive number")
+        values["max_file_mib"] = float(size)
     return Config(root=os.path.dirname(os.path.abspath(path)), file=path,
                   sources={key: where for key in values}, **values)
 
@@ -271,7 +282,7 @@ def describe(config: Config) -> str:
     """`credwall config show`: every key, its value, and where it came from."""
     lines = [f"# config file: {config.file or '(none found; defaults)'}", f"# root: {config.root}"]
     for key in ("exclude", "include", "disable", "enable", "extra_rules", "min_confidence",
-                "allow_regexes", "baseline"):
+                "allow_regexes", "baseline", "max_file_mib"):
         value = getattr(config, key)
         lines.append(f"{key} = {_toml_value(value)}  # {config.sources.get(key, 'default')}")
     for entry in config.allow:
@@ -283,6 +294,8 @@ def describe(config: Config) -> str:
 
 
 def _toml_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
     if isinstance(value, tuple):
         return "[" + ", ".join(f'"{v}"' for v in value) + "]"
     if value is None:

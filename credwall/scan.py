@@ -116,8 +116,8 @@ def _scan_file_list(matcher: Matcher, paths: Sequence[str]) -> ScanResult:
     return result
 
 
-def collect_paths(targets: Iterable[str], result: ScanResult,
-                  excluded: Callable[[str], bool] | None = None) -> list[tuple[str, int]]:
+def collect_paths(targets: Iterable[str], result: ScanResult, excluded: Callable[[str], bool] | None = None,
+                  max_bytes: int = MAX_FILE_BYTES) -> list[tuple[str, int]]:
     """(path, size) of the files to read; skipped ones are counted in result by reason."""
     files: list[tuple[str, int]] = []
     for target in targets:
@@ -143,8 +143,8 @@ def collect_paths(targets: Iterable[str], result: ScanResult,
                 result.skipped["symlink"] += 1
             elif not stat.S_ISREG(st.st_mode):
                 result.skipped["not a regular file"] += 1
-            elif st.st_size > MAX_FILE_BYTES:
-                result.skipped["larger than 100 MiB"] += 1
+            elif st.st_size > max_bytes:
+                result.skipped[too_large(max_bytes)] += 1
             else:
                 files.append((path, st.st_size))
     return files
@@ -175,11 +175,16 @@ def _chunks(files: list[tuple[str, int]], parts: int) -> list[list[str]]:
     return [b for b in buckets if b]
 
 
+def too_large(max_bytes: int) -> str:
+    """The summary's reason for a file over the size limit (config `max_file_mib`)."""
+    return f"larger than {max_bytes / (1024 * 1024):g} MiB (max_file_mib)"
+
+
 def scan_paths(matcher: Matcher, targets: Iterable[str], jobs: int | None = None,
-               excluded: Callable[[str], bool] | None = None) -> ScanResult:
+               excluded: Callable[[str], bool] | None = None, max_bytes: int = MAX_FILE_BYTES) -> ScanResult:
     started = time.perf_counter()
     result = ScanResult()
-    files = collect_paths(targets, result, excluded)
+    files = collect_paths(targets, result, excluded, max_bytes)
     total = sum(size for _, size in files)
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and total >= _PARALLEL_MIN_BYTES and len(files) > 1:
@@ -243,7 +248,7 @@ def scan_staged_files(matcher: Matcher, root: str, staged: Sequence[StagedFile],
         for path, item in binary:
             data = contents[item.blob]
             if len(data) > MAX_FILE_BYTES:
-                result.skipped["larger than 100 MiB"] += 1
+                result.skipped[too_large(MAX_FILE_BYTES)] += 1
             else:
                 scan_bytes(matcher, path, data, result)
 

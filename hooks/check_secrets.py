@@ -48,6 +48,7 @@ def scan_filenames(filenames: Sequence[str], config: Config | None = None,
     from credwall.baseline import Baseline
     from credwall.config import Config
     from credwall.scan import ScanResult, scan_paths, scan_staged_files
+    from credwall.sources import MAX_FILE_BYTES
 
     matcher = load_matcher(config, baseline)
     result = ScanResult()
@@ -72,7 +73,8 @@ def scan_filenames(filenames: Sequence[str], config: Config | None = None,
         staged_names = {by_git_path[s.path] for s in staged}
         whole = [f for f in filenames if f not in staged_names]
     if whole:
-        result.merge(scan_paths(matcher, whole, jobs=1 if len(whole) < 50 else None))
+        result.merge(scan_paths(matcher, whole, jobs=1 if len(whole) < 50 else None,
+                                max_bytes=config.max_file_bytes if config is not None else MAX_FILE_BYTES))
     result.findings.sort(key=lambda f: (f.path, f.line, f.column))
     result.seconds = time.perf_counter() - started
     return result

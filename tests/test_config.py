@@ -132,3 +132,13 @@ def test_hook_respects_the_config(proj: Path, capsys, git_repo) -> None:  # type
     assert "skipped 1 excluded by config" in capsys.readouterr().err
     with pytest.raises(ConfigError):
         load_config(str(git_repo.path / "missing.toml"))
+
+
+def test_max_file_size_knob(proj: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (proj / "big.txt").write_text("x" * 300_000 + f"\nT = '{tokens.github_classic(seed=115)}'\n")
+    code, report, err = _scan(run_cli, "big.txt")
+    assert code == 1
+    (proj / ".credwall.toml").write_text("max_file_mib = 0.25\n")
+    code, report, err = _scan(run_cli, "big.txt")
+    assert code == 0 and report["stats"]["skipped"] == {"larger than 0.25 MiB (max_file_mib)": 1}
+    assert "skipped 1 larger than 0.25 MiB" in err

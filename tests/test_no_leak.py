@@ -77,3 +77,25 @@ def test_caches_hold_no_secret(corpus: Path, tmp_path: Path) -> None:
 
 def test_docs_hold_no_secret() -> None:
     _assert_no_secret((REPO_ROOT / "docs" / "rules.md").read_text(), "docs/rules.md")
+
+
+def test_baseline_file_holds_no_secret(corpus: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, CREDWALL_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.run([sys.executable, "-m", "credwall", "baseline", "create", str(corpus / "b.jsonl")],
+                          cwd=corpus, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    data = (corpus / "b.jsonl").read_text()
+    assert data.count("\n") > 100  # it did record the findings
+    _assert_no_secret(data + proc.stdout + proc.stderr, "the baseline file")
+    (corpus / "b.jsonl").unlink()
+
+
+def test_credwall_has_no_networking_code() -> None:
+    """Secrets never leave the machine: no module of credwall imports a network library."""
+    import re
+
+    network = re.compile(r"^\s*(?:import|from)\s+(?:socket|ssl|http|urllib\.request|ftplib|smtplib|requests|"
+                         r"httpx|aiohttp|urllib3)\b", re.M)
+    offenders = [str(p.relative_to(REPO_ROOT)) for d in ("credwall", "hooks") for p in (REPO_ROOT / d).rglob("*.py")
+                 if network.search(p.read_text())]
+    assert offenders == []
