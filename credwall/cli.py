@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="scan files, directories, stdin (-) or the staged change")
     scan.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; - reads stdin")
     scan.add_argument("--staged", action="store_true", help="scan the lines added by the staged change")
+    scan.add_argument("--history", action="store_true", help="scan the lines every commit added (git log -p)")
+    scan.add_argument("--since", metavar="REV", help="with --history: only commits after REV (REV..HEAD)")
+    scan.add_argument("--range", metavar="A..B", dest="rev_range", help="with --history: this revision range")
+    scan.add_argument("--all-branches", action="store_true", help="with --history: every branch and tag")
     add_output_options(scan)
     scan.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
 
@@ -208,7 +212,35 @@ def _printable_paths(result: ScanResult) -> None:
                      for e in result.errors]
 
 
+def _cmd_history(args: argparse.Namespace) -> int:
+    from . import git
+    from .history import HistoryError, history_summary, scan_history, terminal_progress
+
+    if args.paths or args.staged:
+        raise UsageError("--history takes no paths and no --staged")
+    root = git.toplevel()
+    if root is None:
+        raise UsageError("--history needs a git repository")
+    config = load_config(args.config)
+    baseline = load_baseline(args.baseline, config)
+    try:
+        result = scan_history(load_matcher(config, baseline), root, rev_range=args.rev_range, since=args.since,
+                              all_branches=args.all_branches, progress=terminal_progress(), jobs=args.jobs)
+    except HistoryError as exc:
+        raise UsageError(str(exc)) from None
+    if result.empty is not None:
+        print(history_summary(result), file=sys.stderr)
+        return EXIT_CLEAN
+    code = emit(result, args.format, args.color, config, baseline)
+    print(history_summary(result), file=sys.stderr)
+    return code
+
+
 def _cmd_scan(args: argparse.Namespace) -> int:
+    if args.history:
+        return _cmd_history(args)
+    if (args.since or args.rev_range or args.all_branches):
+        raise UsageError("--since, --range and --all-branches go with --history")
     if args.staged:
         from . import git
 

@@ -52,7 +52,8 @@ def write_text(result: ScanResult, out: TextIO, err: TextIO, color: bool = False
     for f in result.findings:
         where = paint(_BOLD, f"{f.path}:{f.line}:{f.column}")
         conf = paint(_RED if f.confidence == "high" else _YELLOW, f.confidence)
-        out.write(f"{where}: {f.rule_id} {f.message} [{conf}] {paint(_DIM, f.secret_masked)}\n")
+        commit = paint(_DIM, f" (commit {f.commit[:12]}, {f.author}, {f.date})") if f.commit else ""
+        out.write(f"{where}: {f.rule_id} {f.message} [{conf}] {paint(_DIM, f.secret_masked)}{commit}\n")
     for e in result.errors:
         err.write(f"credwall: error: {e.path}: {e.reason}\n")
     err.write(summary(result) + "\n")
@@ -122,6 +123,7 @@ def to_sarif(result: ScanResult) -> dict[str, object]:
                            "endLine": f.end_line, "endColumn": max(f.end_column, f.column + 1)},
             }}],
             "partialFingerprints": {"credwallFingerprint/v1": f.fingerprint},
+            **({"properties": {"commit": f.commit, "author": f.author, "date": f.date}} if f.commit else {}),
         })
     notifications = [{"level": "error", "message": {"text": f"{e.path}: {e.reason}"},
                       "locations": [{"physicalLocation": {"artifactLocation": _artifact_uri(e.path)}}]}

@@ -129,3 +129,23 @@ def test_symlinks_are_not_followed(tmp_path, run_cli, monkeypatch) -> None:  # t
     assert code == 0
     report = json.loads(out)
     assert report["findings"] == [] and report["stats"]["skipped"] == {"symlink": 2}
+
+
+def test_history_finds_what_the_tree_no_longer_has(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    secret = tokens.github_classic(seed=131)
+    git_repo.stage("deploy.sh", f"export GH_TOKEN={secret}\n")
+    git_repo.commit("add deploy script")
+    added = git_repo.git("rev-parse", "HEAD").strip()
+    git_repo.stage("deploy.sh", "export GH_TOKEN=$GH_TOKEN\n")
+    git_repo.commit("use the environment")
+    assert run_cli("scan", ".")[0] == 0
+    code, out, err = run_cli("scan", "--history", "--format", "json")
+    assert code == 1
+    [finding] = json.loads(out)["findings"]
+    assert (finding["path"], finding["line"], finding["commit"]) == ("deploy.sh", 1, added)
+    assert finding["author"].startswith("Dev") and finding["date"][:4].isdigit()
+    assert secret not in out + err
+    code, out, _ = run_cli("scan", "--history")
+    assert f"(commit {added[:12]}" in out
+    assert run_cli("scan", "--history", "--since", added)[0] == 0  # only the later commit
+    assert run_cli("scan", "--since", added)[0] == 2  # --since needs --history
