@@ -255,3 +255,103 @@ class BlobReader:
 def git_dir(root: str) -> str:
     """The repository's git directory; GitError (git's own message) when root is in none."""
     return os.fsdecode(run_git(["rev-parse", "--git-dir"], cwd=root).rstrip(b"\n"))
+
+
+# --- ignore rules, config, tracked files (credwall/ignores.py, credwall/audit.py) ------------
+
+# Variables that would point git at another repository: dropped for the scratch repositories
+# (and their `git init`) that judge agent ignore files, which must never touch the user's one.
+_REPO_VARS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+              "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX")
+
+
+class IgnoreVerdict:
+    """git's verdict on one path: the last pattern that matched it (none: empty source).
+    A plain class: `typing.NamedTuple` would import `typing` on the commit path."""
+
+    __slots__ = ("path", "source", "line", "pattern")
+
+    def __init__(self, path: str, source: str, line: int, pattern: str) -> None:
+        self.path = path
+        self.source = source  # ".gitignore", "app/.gitignore", ".git/info/exclude", an excludes file
+        self.line = line  # of the pattern in source; 0 when none matched
+        self.pattern = pattern  # as written, "!" included for a negation
+
+    @property
+    def ignored(self) -> bool:
+        return bool(self.source) and not self.pattern.startswith("!")
+
+    def __repr__(self) -> str:
+        return f"IgnoreVerdict({self.path!r}, {self.source!r}, {self.line}, {self.pattern!r})"
+
+
+def _run_checked(args: Sequence[str], cwd: str | None, input: bytes | None, ok_codes: tuple[int, ...],
+                 isolated: bool = False) -> bytes:
+    """Run git; exit codes in ok_codes are answers (check-ignore's and config's 1: "none"),
+    anything else a GitError."""
+    env = _env()
+    if isolated:
+        for var in _REPO_VARS:
+            env.pop(var, None)
+    try:
+        proc = subprocess.run(["git", *_PINNED_CONFIG, *args], cwd=cwd, env=env, input=input,
+                              stdin=None if input is not None else subprocess.DEVNULL,
+                              capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc}") from None
+    if proc.returncode not in ok_codes:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        shown = " ".join([a for a in args if not a.startswith(("-c", "core."))][:2])
+        raise GitError(f"`git {shown}` failed: {detail[-1] if detail else proc.returncode}")
+    return proc.stdout
+
+
+def check_ignore(root: str, paths: Sequence[str], excludes_file: str = "", no_index: bool = True,
+                 isolated: bool = False) -> list[IgnoreVerdict]:
+    """Whether git ignores each path, by git's own rules (`git check-ignore -v -n -z --stdin`).
+
+    `no_index` (the default) judges paths as if untracked, so they need not exist or be new.
+    `excludes_file` replaces `core.excludesFile`: empty (the default) means none, so a user's
+    global ignore file cannot make a shared `.gitignore` look complete; a scratch repository
+    with `excludes_file` set to another tool's ignore file judges that file with git's syntax."""
+    if not paths:
+        return []
+    args = ["-c", f"core.excludesFile={excludes_file}", "check-ignore", "-v", "-n", "-z", "--stdin"]
+    if no_index:
+        args.insert(3, "--no-index")
+    out = _run_checked(args, root, b"".join(os.fsencode(p) + b"\0" for p in paths), (0, 1), isolated)
+    fields = out.split(b"\0")
+    verdicts = []
+    for n in range(0, len(fields) - 3, 4):
+        source, line, pattern, path = (os.fsdecode(f) for f in fields[n:n + 4])
+        verdicts.append(IgnoreVerdict(path, source, int(line) if line else 0, pattern))
+    return verdicts
+
+
+def init_scratch(path: str) -> None:
+    """An empty repository at path (no template: no hooks copied), for judging ignore files."""
+    _run_checked(["init", "-q", "--template=", path], None, None, (0,), isolated=True)
+
+
+def config_entries(pattern: str, cwd: str | None = None, file: str | None = None) -> list[tuple[str, str]]:
+    """(key, value) of every config entry whose key matches the regex `pattern`, from one file
+    (`--file`, includes followed) or, without one, the repository's own config (`--local`).
+    A missing file has no entries."""
+    if file is not None and not os.path.isfile(file):
+        return []
+    source = ["--file", file] if file is not None else ["--local"]
+    out = _run_checked(["config", *source, "--includes", "-z", "--get-regexp", pattern], cwd, None, (0, 1))
+    entries = []
+    for record in out.split(b"\0"):
+        if record:
+            key, _, value = os.fsdecode(record).partition("\n")
+            entries.append((key, value))
+    return entries
+
+
+def tracked_files(root: str) -> set[str]:
+    """Paths (relative to root, `/`-separated) that the index tracks."""
+    out = run_git(["ls-files", "-z", "--full-name"], cwd=root)
+    return {os.fsdecode(p) for p in out.split(b"\0") if p}

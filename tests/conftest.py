@@ -7,11 +7,18 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import settings
 
 from credwall.matcher import Matcher
 from credwall.rules import load_rules
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# CI runs the property tests on a fixed sequence of examples, so a red build is reproducible;
+# `tools/fuzz.py` is where the random, large-budget search happens.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
