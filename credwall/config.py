@@ -165,19 +165,12 @@ def _glob_match(rel: str, pattern: str) -> bool:
 
 
 def _load_toml(path: str) -> dict[str, Any]:
-    import sys
+    from .structured import StructureError, load_toml_file
 
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:
-        import tomli as tomllib
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        return load_toml_file(path)
+    except StructureError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def _table(path: str) -> dict[str, Any] | None:

@@ -1123,19 +1123,12 @@ def _string_list(body: str) -> list[str] | None:
 
 
 def _read_toml(path: str) -> dict[str, Any]:
-    import sys
+    from .structured import StructureError, load_toml_file
 
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # Python 3.10: the same parser, from PyPI
-        import tomli as tomllib
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise RuleError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{path}: not valid TOML: {exc}") from None
+        return load_toml_file(path)
+    except StructureError as exc:
+        raise RuleError(f"{path}: {exc}") from None
 
 
 def import_gitleaks(path: str | os.PathLike[str], *, prefix: str = "", family: str = DEFAULT_FAMILY,

@@ -19,8 +19,11 @@ if TYPE_CHECKING:
     from .baseline import Baseline
     from .config import Config
     from .findings import Finding
+    from typing import Any
+
     from .matcher import Matcher
     from .rules import Rule
+    from .structured import Leaf
     from .scan import ScanResult
 
 
@@ -52,22 +55,42 @@ class FileCheck:
 
         self.result.errors.append(ScanError(path, reason))
 
+    def parse(self, path: str, text: str, fmt: str | None = None) -> tuple[Any, list[Leaf]] | None:
+        """The document and its leaves (JSON/YAML/TOML by `fmt` or the file name); None, and an
+        error naming the file, line and column, when it is malformed."""
+        from .structured import StructureError, format_of, load_json, load_toml, load_yaml
 
-def run_hook(hook_id: str, description: str, check: Callable[[FileCheck, str, bytes], None],
-             argv: Sequence[str] | None) -> int:
+        fmt = fmt or format_of(path)
+        try:
+            return {"JSON": load_json, "YAML": load_yaml, "TOML": load_toml}[fmt](text)
+        except StructureError as exc:
+            self.error(path, f"malformed {fmt}: {exc}")
+            return None
+
+
+def run(prog: str, description: str, argv: Sequence[str] | None,
+        scan: Callable[[Sequence[str], Config, Baseline | None], ScanResult]) -> int:
+    """Every hook's main: file names and output options in, the report out, an exit code back.
+    Any error is exit 2 with a message (fail closed: an error is never a passed commit)."""
     gc.disable()  # short-lived process: see credwall.cli.main
-    parser = Parser(prog=hook_id, description=description)
+    parser = Parser(prog=prog, description=description)
     parser.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
     add_output_options(parser)
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
         baseline = load_baseline(args.baseline, config)
-        result = check_files(hook_id, args.filenames, check, config, baseline)
-        return emit(result, args.format, args.color, config, baseline)
-    except Exception as exc:  # fail closed: an error is never a passed commit
-        print(f"{hook_id}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return emit(scan(args.filenames, config, baseline), args.format, args.color, config, baseline)
+    except Exception as exc:
+        print(f"{prog}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def run_hook(hook_id: str, description: str, check: Callable[[FileCheck, str, bytes], None],
+             argv: Sequence[str] | None) -> int:
+    """A context hook: `check` is called once per file the hook owns."""
+    return run(hook_id, description, argv,
+               lambda names, config, baseline: check_files(hook_id, names, check, config, baseline))
 
 
 def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileCheck, str, bytes], None],

@@ -228,15 +228,32 @@ def _yaml_node(node: Any, path: tuple[str | int, ...], depth: int, leaves: list[
 
 # --- TOML -------------------------------------------------------------------------------------
 
-def load_toml(text: str) -> tuple[Any, list[Leaf]]:
-    """Parse TOML; leaf lines are found by searching for `key = value` (tomllib keeps no positions)."""
+def _tomllib() -> Any:
     import sys
 
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # Python 3.10: the same parser, from PyPI
         import tomli as tomllib
+    return tomllib
 
+
+def load_toml_file(path: str) -> dict[str, Any]:
+    """A TOML file (config, gitleaks rules) as data; StructureError says why it cannot be."""
+    tomllib = _tomllib()
+    try:
+        with open(path, "rb") as fh:
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
+    except OSError as exc:
+        raise StructureError(f"cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise StructureError(f"not valid TOML: {exc}") from None
+
+
+def load_toml(text: str) -> tuple[Any, list[Leaf]]:
+    """Parse TOML; leaf lines are found by searching for `key = value` (tomllib keeps no positions)."""
+    tomllib = _tomllib()
     _check_size(text)
     try:
         data = tomllib.loads(text)
@@ -288,11 +305,16 @@ def _check_size(text: str) -> None:
         raise StructureError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB: refused")
 
 
-def load_any(name: str, text: str) -> tuple[Any, list[Leaf]]:
-    """By file name: .toml → TOML, .yaml/.yml → YAML, else JSON(C)."""
+def format_of(name: str) -> str:
+    """JSON, YAML or TOML, by file name (JSON, with JSONC, for anything else)."""
     lowered = name.lower()
     if lowered.endswith(".toml"):
-        return load_toml(text)
+        return "TOML"
     if lowered.endswith((".yaml", ".yml")):
-        return load_yaml(text)
-    return load_json(text)
+        return "YAML"
+    return "JSON"
+
+
+def load_any(name: str, text: str) -> tuple[Any, list[Leaf]]:
+    """By file name: .toml → TOML, .yaml/.yml → YAML, else JSON(C)."""
+    return {"TOML": load_toml, "YAML": load_yaml, "JSON": load_json}[format_of(name)](text)

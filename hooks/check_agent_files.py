@@ -76,13 +76,12 @@ def _check_prose(ctx: FileCheck, path: str, text: str) -> None:
 
 
 def _check_settings(ctx: FileCheck, path: str, text: str) -> None:
-    from credwall.structured import StructureError, dotted, load_json
+    from credwall.structured import dotted
 
-    try:
-        data, leaves = load_json(text)
-    except StructureError as exc:
-        ctx.error(path, f"malformed JSON: {exc}")
+    parsed = ctx.parse(path, text, "JSON")
+    if parsed is None:
         return
+    data, leaves = parsed
     for leaf in leaves:
         if len(leaf.path) == 2 and leaf.path[0] == "env" and isinstance(leaf.path[1], str):
             _check_env_value(ctx, path, leaf)

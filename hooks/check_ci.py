@@ -62,13 +62,12 @@ def check(ctx: FileCheck, path: str, data: bytes) -> None:
 
 
 def _check_yaml(ctx: FileCheck, path: str, text: str) -> None:
-    from credwall.structured import StructureError, dotted, load_yaml
+    from credwall.structured import dotted
 
-    try:
-        _, leaves = load_yaml(text)
-    except StructureError as exc:
-        ctx.error(path, f"malformed YAML: {exc}")
+    parsed = ctx.parse(path, text, "YAML")
+    if parsed is None:
         return
+    _, leaves = parsed
     for leaf in leaves:
         keys = [p for p in leaf.path if isinstance(p, str)]
         if len(keys) < 2 or keys[-2].lower() not in _VALUE_SECTIONS:

@@ -32,25 +32,14 @@ def check(ctx: FileCheck, path: str, data: bytes) -> None:
     if text is None:
         return
     from credwall.mcp import inspect_mcp, inspect_remainder
-    from credwall.structured import StructureError, load_any
 
-    try:
-        document, leaves = load_any(path, text)
-    except StructureError as exc:
-        ctx.error(path, f"malformed {_format_name(path)}: {exc}")
+    parsed = ctx.parse(path, text)
+    if parsed is None:
         return
+    document, leaves = parsed
     examined = inspect_mcp(ctx, path, document, leaves)
     if named:  # this hook owns the whole file, so nothing in it may go unchecked
         inspect_remainder(ctx, path, text, leaves, examined)
-
-
-def _format_name(path: str) -> str:
-    lowered = path.lower()
-    if lowered.endswith(".toml"):
-        return "TOML"
-    if lowered.endswith((".yaml", ".yml")):
-        return "YAML"
-    return "JSON"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

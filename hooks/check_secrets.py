@@ -7,11 +7,10 @@ scanned nothing says so."""
 
 from __future__ import annotations
 
-import gc
 import os
-import sys
 import time
-from credwall.cli import EXIT_ERROR, Parser, add_output_options, emit, load_baseline, load_config, load_matcher
+from credwall.cli import load_matcher
+from credwall.hookkit import run
 
 TYPE_CHECKING = False  # no `typing` before git starts: see credwall.cli
 if TYPE_CHECKING:
@@ -23,22 +22,12 @@ if TYPE_CHECKING:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    gc.disable()  # short-lived: see credwall.cli.main
-    parser = Parser(prog="credwall-hook", description=__doc__.splitlines()[0])
-    parser.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
-    add_output_options(parser)
-    args = parser.parse_args(argv)
-    try:
-        config = load_config(args.config)
-        baseline = load_baseline(args.baseline, config)
-        return emit(scan_filenames(args.filenames, config, baseline), args.format, args.color, config, baseline)
-    except Exception as exc:  # fail closed: an error is never a passed commit
-        print(f"credwall: error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+    return run("credwall-hook", __doc__.splitlines()[0], argv, scan_filenames)
 
 
 def scan_filenames(filenames: Sequence[str], config: Config | None = None,
                    baseline: Baseline | None = None) -> ScanResult:
+    """Added lines of the staged files among `filenames`, the others whole."""
     from credwall import git
 
     started = time.perf_counter()
