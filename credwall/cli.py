@@ -90,6 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", nargs="?", default=None, help="the credwall baseline to write or extend")
     imp.add_argument("--config", metavar="FILE", default=None)
 
+    ignores = sub.add_parser("check-ignores", help="do .gitignore and the AI tools' ignore files cover secret files?")
+    ignores.add_argument("--fix", action="store_true", help="add the missing entries (idempotent)")
+    ignores.add_argument("--config", metavar="FILE", default=None)
+
+    audit = sub.add_parser("audit", help="read-only inventory of the credentials an agent here could use")
+    audit.add_argument("path", nargs="?", default=".", help="the workspace (default: .)")
+    audit.add_argument("--home", dest="home", action="store_true", default=True,
+                       help="also inventory the home directory and environment (default)")
+    audit.add_argument("--no-home", dest="home", action="store_false", help="only the workspace tree")
+    audit.add_argument("--format", choices=("auto", "table", "json"), default="auto")
+    audit.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    audit.add_argument("--fail-on", choices=("critical", "high", "medium", "low"), default="low",
+                       help="exit 1 when an item is at least this severe")
+    audit.add_argument("--config", metavar="FILE", default=None)
+
     config = sub.add_parser("config", help="show the configuration in force")
     config_sub = config.add_subparsers(dest="config_command", required=True, parser_class=Parser)
     show = config_sub.add_parser("show", help="print the resolved configuration and where each value came from")
@@ -406,6 +421,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_CLEAN
         if args.command == "baseline":
             return _cmd_baseline(args)
+        if args.command == "check-ignores":
+            from .ignores import check_ignores, patterns_from_config, write_report
+
+            report = check_ignores(os.getcwd(), fix=args.fix, patterns=patterns_from_config(load_config(args.config)))
+            write_report(report, sys.stdout, sys.stderr, prog="credwall")
+            return int(report.exit_code)
+        if args.command == "audit":
+            from .audit import audit, exit_code, render
+
+            items = audit(args.path, os.path.expanduser("~") if args.home else None, os.environ,
+                          load_matcher(load_config(args.config)))
+            color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+            render(items, sys.stdout, args.format, color=color)
+            return exit_code(items, args.fail_on)
         return _cmd_rules(args)
     except (UsageError, RuleError, GitError, ConfigError, BaselineError) as exc:
         print(f"credwall: error: {exc}", file=sys.stderr)

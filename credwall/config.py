@@ -13,6 +13,7 @@ enable = []                          # when set, only these rules run (ids or ta
 extra_rules = ["security/rules.yaml"]              # more YAML rule packs
 min_confidence = "medium"            # low | medium | high
 max_file_mib = 100                   # larger files are skipped (and counted in the summary)
+ignore_patterns = [".env", ".env.*", "!.env.example", "*.pem", "*.key", "secrets/"]  # credwall-ignores
 allow_regexes = ["^AKIA.{12}TEST$"]  # a secret matching one of these is not reported
 baseline = ".credwall-baseline.jsonl"
 
@@ -32,7 +33,7 @@ from typing import Any, Callable, NamedTuple
 from .rules import CONFIDENCES, Rule
 
 CONFIG_FILE = ".credwall.toml"
-_LIST_KEYS = ("exclude", "include", "disable", "enable", "extra_rules", "allow_regexes")
+_LIST_KEYS = ("exclude", "include", "disable", "enable", "extra_rules", "allow_regexes", "ignore_patterns")
 _KEYS = frozenset({*_LIST_KEYS, "min_confidence", "allow", "baseline", "max_file_mib"})
 _ALLOW_KEYS = frozenset({"fingerprint", "path", "reason"})
 
@@ -58,6 +59,7 @@ class Config(NamedTuple):
     extra_rules: tuple[str, ...] = ()
     min_confidence: str = "low"
     allow_regexes: tuple[str, ...] = ()
+    ignore_patterns: tuple[str, ...] = ()  # what .gitignore and AI-tool ignore files must cover
     allow: tuple[Allow, ...] = ()
     baseline: str | None = None
     max_file_mib: float = 100.0  # larger files are skipped, and said so in the summary
@@ -235,6 +237,13 @@ def load_config(explicit: str | None = None, start: str | None = None) -> Config
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: `{key}` must be a list of strings")
             values[key] = tuple(value)
+    if "ignore_patterns" in values:
+        from .ignores import parse_patterns
+
+        try:
+            parse_patterns(values["ignore_patterns"])
+        except ValueError as exc:
+            raise ConfigError(f"{where}: ignore_patterns: {exc}") from None
     if "min_confidence" in table:
         if table["min_confidence"] not in CONFIDENCES:
             raise ConfigError(f"{where}: `min_confidence` must be one of {', '.join(CONFIDENCES)}")
@@ -275,7 +284,7 @@ def describe(config: Config) -> str:
     """`credwall config show`: every key, its value, and where it came from."""
     lines = [f"# config file: {config.file or '(none found; defaults)'}", f"# root: {config.root}"]
     for key in ("exclude", "include", "disable", "enable", "extra_rules", "min_confidence",
-                "allow_regexes", "baseline", "max_file_mib"):
+                "allow_regexes", "ignore_patterns", "baseline", "max_file_mib"):
         value = getattr(config, key)
         lines.append(f"{key} = {_toml_value(value)}  # {config.sources.get(key, 'default')}")
     for entry in config.allow:

@@ -308,19 +308,22 @@ def _run_checked(args: Sequence[str], cwd: str | None, input: bytes | None, ok_c
     return proc.stdout
 
 
-def check_ignore(root: str, paths: Sequence[str], excludes_file: str = "", no_index: bool = True,
+def check_ignore(root: str, paths: Sequence[str], excludes_file: str | None = "", no_index: bool = True,
                  isolated: bool = False) -> list[IgnoreVerdict]:
     """Whether git ignores each path, by git's own rules (`git check-ignore -v -n -z --stdin`).
 
     `no_index` (the default) judges paths as if untracked, so they need not exist or be new.
     `excludes_file` replaces `core.excludesFile`: empty (the default) means none, so a user's
     global ignore file cannot make a shared `.gitignore` look complete; a scratch repository
-    with `excludes_file` set to another tool's ignore file judges that file with git's syntax."""
+    with `excludes_file` set to another tool's ignore file judges that file with git's syntax.
+    None keeps the user's own configuration: what their `git add` would do."""
     if not paths:
         return []
-    args = ["-c", f"core.excludesFile={excludes_file}", "check-ignore", "-v", "-n", "-z", "--stdin"]
+    args = ["check-ignore", "-v", "-n", "-z", "--stdin"]
     if no_index:
-        args.insert(3, "--no-index")
+        args.insert(1, "--no-index")
+    if excludes_file is not None:
+        args[:0] = ["-c", f"core.excludesFile={excludes_file}"]
     out = _run_checked(args, root, b"".join(os.fsencode(p) + b"\0" for p in paths), (0, 1), isolated)
     fields = out.split(b"\0")
     verdicts = []

@@ -149,3 +149,25 @@ def test_history_finds_what_the_tree_no_longer_has(git_repo, run_cli) -> None:  
     assert f"(commit {added[:12]}" in out
     assert run_cli("scan", "--history", "--since", added)[0] == 0  # only the later commit
     assert run_cli("scan", "--since", added)[0] == 2  # --since needs --history
+
+
+def test_check_ignores_command_fixes_idempotently(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli("check-ignores")
+    assert code == 1 and ".env" in out + err
+    assert not (git_repo.path / ".gitignore").exists()  # reporting changes nothing
+    code, _, _ = run_cli("check-ignores", "--fix")
+    assert code == 1 and ".env" in (git_repo.path / ".gitignore").read_text()  # changed files: fails, like fixers
+    assert run_cli("check-ignores")[0] == 0
+    before = (git_repo.path / ".gitignore").read_text()
+    assert run_cli("check-ignores", "--fix")[0] == 0 and (git_repo.path / ".gitignore").read_text() == before
+
+
+def test_audit_command_json_never_prints_values(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    secret = tokens.stripe_live(seed=141)
+    (tmp_path / ".env.production").write_text(f"STRIPE_SECRET_KEY={secret}\n")
+    code, out, err = run_cli("audit", "--no-home", "--format", "json", ".")
+    assert code == 1
+    report = json.loads(out)
+    assert report["version"] == 1 and any(".env.production" in i["where"] for i in report["items"])
+    assert secret not in out + err and secret[-10:] not in out + err

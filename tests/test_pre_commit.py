@@ -79,6 +79,7 @@ def _fixture_for(hook: str) -> tuple[str, str, str]:
         "credwall-mcp": (".mcp.json", '{"mcpServers": {"gh": {"command": "npx", "env": {"GITHUB_TOKEN": "%s"}}}}' % gh,
                          ".mcp.json:1:"),
         "credwall-agent-files": ("CLAUDE.md", f"# Notes\nstaging password: {literal}\n", "CLAUDE.md:2:"),
+        "credwall-ignores": (".gitignore", "node_modules/\n", "added .env"),
         "credwall-ci": (".github/workflows/ci.yml",
                         f"on: push\njobs:\n  a:\n    runs-on: x\n    env:\n      DEPLOY_TOKEN: {literal}\n",
                         ".github/workflows/ci.yml:6:"),

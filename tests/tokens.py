@@ -139,3 +139,25 @@ def gcp_service_account(seed: int | None = 17) -> str:
         "private_key": key, "client_email": "deployer@demo-project.iam.gserviceaccount.com",
         "client_id": rand(21, "0123456789", seed=seed), "token_uri": "https://oauth2.googleapis.com/token",
     }, indent=2) + "\n"
+
+
+# --- home-directory credentials (tests/test_audit.py) --------------------------------------------
+
+def openssh_private_key_unencrypted(seed: int | None = 18) -> str:
+    """An OpenSSH private key as `ssh-keygen -N ''` writes it: cipher and KDF "none"."""
+    def string(value: bytes) -> bytes:
+        return len(value).to_bytes(4, "big") + value
+
+    body = (b"openssh-key-v1\x00" + string(b"none") + string(b"none") + string(b"") + (1).to_bytes(4, "big")
+            + string(_random_bytes(51, seed)) + string(_random_bytes(150, seed)))
+    return _armor("OPENSSH PRIVATE" + " KEY", body, width=70)
+
+
+def openssh_private_key_encrypted(seed: int | None = 19) -> str:
+    """The same with a passphrase: cipher aes256-ctr, KDF bcrypt."""
+    def string(value: bytes) -> bytes:
+        return len(value).to_bytes(4, "big") + value
+
+    body = (b"openssh-key-v1\x00" + string(b"aes256-ctr") + string(b"bcrypt") + string(_random_bytes(24, seed))
+            + (1).to_bytes(4, "big") + string(_random_bytes(51, seed)) + string(_random_bytes(160, seed)))
+    return _armor("OPENSSH PRIVATE" + " KEY", body, width=70)
