@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit 1 when an item is at least this severe")
     audit.add_argument("--config", metavar="FILE", default=None)
 
+    # Listed for --help; `main` hands these two to credwall.agentguard before parsing.
+    sub.add_parser("agent-hook", help="verdict for one agent hook event (JSON on stdin): see docs/agent-guard.md",
+                   add_help=False)
+    sub.add_parser("install-agent-hooks", help="install the agent guard into Claude Code, Cursor, Codex, Copilot",
+                   add_help=False)
+
     config = sub.add_parser("config", help="show the configuration in force")
     config_sub = config.add_subparsers(dest="config_command", required=True, parser_class=Parser)
     show = config_sub.add_parser("show", help="print the resolved configuration and where each value came from")
@@ -401,6 +407,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A short-lived process that makes no reference cycles worth collecting: skipping the
     # cyclic GC during imports and rule loading saves a few ms on every commit.
     gc.disable()
+    words = list(sys.argv[1:] if argv is None else argv)
+    # The agent guard runs on every tool call of an agent: it skips this parser entirely.
+    if words[:1] == ["agent-hook"]:
+        from .agentguard.cli import hook_main
+
+        return hook_main(words[1:])
+    if words[:1] == ["install-agent-hooks"]:
+        from .agentguard.cli import install_main
+
+        return install_main(words[1:])
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: keep argparse's code

@@ -34,7 +34,7 @@ from .rules import CONFIDENCES, Rule
 
 CONFIG_FILE = ".credwall.toml"
 _LIST_KEYS = ("exclude", "include", "disable", "enable", "extra_rules", "allow_regexes", "ignore_patterns")
-_KEYS = frozenset({*_LIST_KEYS, "min_confidence", "allow", "baseline", "max_file_mib"})
+_KEYS = frozenset({*_LIST_KEYS, "min_confidence", "allow", "baseline", "max_file_mib", "agent"})
 _ALLOW_KEYS = frozenset({"fingerprint", "path", "reason"})
 
 
@@ -63,6 +63,7 @@ class Config(NamedTuple):
     allow: tuple[Allow, ...] = ()
     baseline: str | None = None
     max_file_mib: float = 100.0  # larger files are skipped, and said so in the summary
+    agent: dict[str, Any] | None = None  # the agent guard's table ([tool.credwall.agent]), validated
     file: str | None = None
     sources: dict[str, str] = {}
 
@@ -254,6 +255,16 @@ def load_config(explicit: str | None = None, start: str | None = None) -> Config
         values["baseline"] = os.path.join(os.path.dirname(os.path.abspath(path)), table["baseline"])
     if "allow" in table:
         values["allow"] = tuple(_allow_entries(where, table["allow"]))
+    if "agent" in table:
+        from .agentguard.policy import policy_from_table
+
+        if not isinstance(table["agent"], dict):
+            raise ConfigError(f"{where}: `agent` must be a table ([tool.credwall.agent])")
+        try:
+            policy_from_table(table["agent"], f"{where} agent")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        values["agent"] = table["agent"]
     if "max_file_mib" in table:
         size = table["max_file_mib"]
         if isinstance(size, bool) or not isinstance(size, (int, float)) or size <= 0:

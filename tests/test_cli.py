@@ -171,3 +171,23 @@ def test_audit_command_json_never_prints_values(tmp_path, run_cli, monkeypatch) 
     report = json.loads(out)
     assert report["version"] == 1 and any(".env.production" in i["where"] for i in report["items"])
     assert secret not in out + err and secret[-10:] not in out + err
+
+
+def test_agent_hook_through_the_main_command(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    secret = tokens.github_classic(seed=151)
+    event = {"hook_event_name": "PreToolUse", "tool_name": "Write",
+             "tool_input": {"file_path": str(tmp_path / "deploy.sh"), "content": f"export GH_TOKEN={secret}\n"}}
+    proc = subprocess.run([sys.executable, "-m", "credwall", "agent-hook", "--agent", "claude-code"],
+                          input=json.dumps(event).encode(), capture_output=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    verdict = json.loads(proc.stdout)
+    assert verdict["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert secret.encode() not in proc.stdout + proc.stderr
+
+
+def test_agent_config_table_is_validated(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".credwall.toml").write_text('[agent]\nprotected_environments = ["prod"]\nfail_closd = true\n')
+    code, _, err = run_cli("scan", ".")
+    assert code == 2 and "fail_closd" in err

@@ -1,0 +1,393 @@
+"""Hook payloads in, verdict JSON out, for each agent's documented hook format.
+
+| agent | events read | verdict written |
+|---|---|---|
+| Claude Code | `PreToolUse`, `PostToolUse`, `UserPromptSubmit` (`hook_event_name`, `tool_name`, `tool_input`, `tool_response`, `prompt`) | `hookSpecificOutput.permissionDecision` allow/deny/ask + `permissionDecisionReason`; `decision: "block"` + `reason`; `systemMessage` for the user |
+| Codex | the same names and fields (`apply_patch` carries its patch in `tool_input.command`) | as Claude, but `PreToolUse` honours only `deny`: an *ask* is sent as a deny that says to run the command yourself |
+| Cursor | `beforeShellExecution`, `beforeMCPExecution`, `beforeReadFile`, `preToolUse`, `beforeSubmitPrompt`, `postToolUse` | `permission` allow/deny/ask + `user_message` + `agent_message`; `continue` for prompts; `additional_context` after a tool |
+| Copilot | `preToolUse`, `postToolUse`, `userPromptSubmitted` (camelCase: `toolName`, `toolArgs` as a JSON string, `toolResult`, `prompt`; or the VS Code form with `hook_event_name`) | `permissionDecision` + `permissionDecisionReason` (only `preToolUse` output is read) |
+
+An allow prints nothing where the agent reads "no output" as "no opinion" (Claude Code, Codex,
+Copilot): printing `allow` would skip the agent's own permission prompts. Sources for every field
+are listed in docs/agent-guard.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Mapping, NamedTuple
+
+from .policy import ALLOW, ASK, DENY, WARN, Guard, Reason, Verdict, patch_added_text, patch_paths, strings
+
+AGENTS = ("claude-code", "cursor", "codex", "copilot")
+
+# What an action is, whatever the agent calls it.
+SHELL, WRITE, READ, SEARCH, MCP, OUTBOUND, PROMPT, OUTPUT, NONE = (
+    "shell", "write", "read", "search", "mcp", "outbound", "prompt", "output", "none")
+PRE, POST, PROMPT_PHASE, OTHER = "pre", "post", "prompt", "other"
+
+_SHELL_TOOLS = frozenset({"bash", "shell", "powershell", "run_terminal_cmd", "exec_command", "local_shell",
+                          "shell_command", "terminal", "run_in_terminal", "runinterminal", "container.exec"})
+_WRITE_TOOLS = frozenset({"write", "edit", "multiedit", "notebookedit", "apply_patch", "create", "strreplace",
+                          "str_replace", "edit_file", "write_file", "create_file", "editnotebook", "tabwrite",
+                          "search_replace", "insert", "str_replace_editor", "str_replace_based_edit_tool",
+                          "replace_string_in_file", "insert_edit_into_file", "create_or_update_file", "applypatch"})
+_READ_TOOLS = frozenset({"read", "view", "read_file", "readfile", "notebookread", "read_notebook", "open_file"})
+_SEARCH_TOOLS = frozenset({"grep", "search", "file_search", "grep_search", "codebase_search", "rg"})
+_OUTBOUND_TOOLS = frozenset({"webfetch", "websearch", "web_fetch", "web_search", "fetch", "fetch_webpage",
+                             "browser", "http_request"})
+_BUILTIN_OTHER = frozenset({"glob", "ls", "list_dir", "task", "todowrite", "todoread", "exitplanmode", "ask_user",
+                            "askuserquestion", "agent", "skill", "slashcommand", "killshell", "bashoutput",
+                            "list_directory", "think", "update_plan", "view_image", "delete", "delete_file"})
+_PATH_KEYS = ("file_path", "path", "target_file", "filePath", "notebook_path", "filename", "file", "target_notebook")
+
+
+class Action(NamedTuple):
+    kind: str
+    tool: str = ""
+    command: str | None = None
+    paths: tuple[str, ...] = ()
+    text: str = ""  # content written, prompt, tool output, file content sent before a read
+    args: Any = None  # MCP / outbound arguments
+    cwd: str | None = None
+
+
+class Event(NamedTuple):
+    agent: str
+    name: str  # the agent's own event name
+    phase: str  # pre | post | prompt | other
+    action: Action
+    vscode_format: bool = False  # Copilot's PascalCase (VS Code compatible) payloads
+
+
+class PayloadError(ValueError):
+    """The payload is not a hook event this guard can read; the message says why."""
+
+
+def _obj(value: Any) -> Any:
+    """A JSON value that some agents send as a JSON-encoded string (Copilot toolArgs, Cursor
+    MCP tool_input)."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped[:1] in ("{", "["):
+            try:
+                return json.loads(stripped)
+            except ValueError:
+                return value
+    return value
+
+
+def _path_of(args: Any) -> str:
+    if isinstance(args, Mapping):
+        for key in _PATH_KEYS:
+            value = args.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return ""
+
+
+def _command_of(args: Any) -> str | None:
+    if isinstance(args, str):
+        return args
+    if isinstance(args, Mapping):
+        for key in ("command", "cmd", "commandLine", "script"):
+            value = args.get(key)
+            if isinstance(value, str):
+                return value
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                import shlex
+
+                # Codex shell tools may pass argv: ["bash", "-lc", "…"]
+                return shlex.join(value)
+    return None
+
+
+def tool_action(tool: str, args: Any, cwd: str | None, *, agent: str) -> Action:
+    """Classify one tool call by the tool's name and arguments."""
+    args = _obj(args)
+    lowered = tool.lower()
+    if lowered in _SHELL_TOOLS:
+        return Action(SHELL, tool, command=_command_of(args) or "", cwd=cwd)
+    if lowered in ("apply_patch", "applypatch") or (agent == "codex" and lowered in ("edit", "write")
+                                                    and isinstance(_command_of(args), str)):
+        patch = _command_of(args) or (args if isinstance(args, str) else "\n".join(strings(args)))
+        return Action(WRITE, tool, paths=tuple(patch_paths(patch)), text=patch_added_text(patch) or patch, cwd=cwd)
+    if lowered in _WRITE_TOOLS:
+        path = _path_of(args)
+        if isinstance(args, Mapping):
+            # every string but the path and the text being replaced (which is already in the file)
+            skip = set(_PATH_KEYS) | {"old_string", "old_str", "oldString", "old_text"}
+            text = "\n".join(s for k, v in args.items() if k not in skip for s in strings(v))
+        else:
+            text = "\n".join(strings(args))
+        return Action(WRITE, tool, paths=(path,) if path else (), text=text, cwd=cwd)
+    if lowered in _READ_TOOLS:
+        return Action(READ, tool, paths=(_path_of(args),), cwd=cwd)
+    if lowered in _SEARCH_TOOLS:
+        paths = [_path_of(args)]
+        if isinstance(args, Mapping):
+            for key in ("glob", "include", "includePattern", "pattern_path"):
+                value = args.get(key)
+                if isinstance(value, str):
+                    paths.append(value)
+        return Action(SEARCH, tool, paths=tuple(p for p in paths if p), cwd=cwd)
+    if lowered in _OUTBOUND_TOOLS:
+        return Action(OUTBOUND, tool, args=args, cwd=cwd)
+    if lowered.startswith(("mcp__", "mcp_", "mcp:", "mcp.")) or lowered == "mcp" or (
+            agent == "copilot" and lowered not in _BUILTIN_OTHER and lowered not in ("glob", "task")):
+        return Action(MCP, tool, args=args, cwd=cwd)
+    return Action(NONE, tool, args=args, cwd=cwd)
+
+
+def _require(payload: Mapping[str, Any], key: str, kind: type) -> Any:
+    value = payload.get(key)
+    if not isinstance(value, kind):
+        raise PayloadError(f"field {key!r} is missing or not a {kind.__name__}")
+    return value
+
+
+def parse_event(agent: str, payload: Any, event_hint: str | None = None) -> Event:
+    """The event a hook payload describes, in the agent's documented format."""
+    if not isinstance(payload, Mapping):
+        raise PayloadError("the payload is not a JSON object")
+    if agent in ("claude-code", "codex"):
+        return _claude_like(agent, payload, event_hint)
+    if agent == "cursor":
+        return _cursor(payload, event_hint)
+    if agent == "copilot":
+        return _copilot(payload, event_hint)
+    raise PayloadError(f"unknown agent {agent!r}")
+
+
+def _claude_like(agent: str, payload: Mapping[str, Any], hint: str | None) -> Event:
+    name = payload.get("hook_event_name") or hint
+    if not isinstance(name, str):
+        raise PayloadError("field 'hook_event_name' is missing")
+    cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
+    if name == "PreToolUse":
+        tool = _require(payload, "tool_name", str)
+        return Event(agent, name, PRE, tool_action(tool, payload.get("tool_input"), cwd, agent=agent))
+    if name == "PostToolUse":
+        tool = _require(payload, "tool_name", str)
+        output = "\n".join(strings(_obj(payload.get("tool_response"))))
+        return Event(agent, name, POST, Action(OUTPUT, tool, text=output, cwd=cwd))
+    if name == "UserPromptSubmit":
+        prompt = _require(payload, "prompt", str)
+        return Event(agent, name, PROMPT_PHASE, Action(PROMPT, text=prompt, cwd=cwd))
+    return Event(agent, name, OTHER, Action(NONE, cwd=cwd))
+
+
+_CURSOR_EVENTS = ("beforeShellExecution", "beforeMCPExecution", "beforeReadFile", "preToolUse", "beforeSubmitPrompt",
+                  "postToolUse", "afterShellExecution", "afterMCPExecution", "afterFileEdit", "beforeTabFileRead")
+
+
+def _cursor(payload: Mapping[str, Any], hint: str | None) -> Event:
+    name = payload.get("hook_event_name") or hint
+    if not isinstance(name, str):
+        raise PayloadError("field 'hook_event_name' is missing")
+    cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
+    if cwd is None and isinstance(payload.get("workspace_roots"), list) and payload["workspace_roots"]:
+        root = payload["workspace_roots"][0]
+        cwd = root if isinstance(root, str) else None
+    if name == "beforeShellExecution":
+        return Event("cursor", name, PRE, Action(SHELL, "shell", command=_require(payload, "command", str), cwd=cwd))
+    if name == "beforeMCPExecution":
+        tool = _require(payload, "tool_name", str)
+        return Event("cursor", name, PRE, Action(MCP, tool, args=_obj(payload.get("tool_input")), cwd=cwd))
+    if name in ("beforeReadFile", "beforeTabFileRead"):
+        path = _require(payload, "file_path", str)
+        content = payload.get("content")
+        return Event("cursor", name, PRE, Action(READ, "read", paths=(path,),
+                                                 text=content if isinstance(content, str) else "", cwd=cwd))
+    if name == "preToolUse":
+        tool = _require(payload, "tool_name", str)
+        return Event("cursor", name, PRE, tool_action(tool, payload.get("tool_input"), cwd, agent="cursor"))
+    if name == "beforeSubmitPrompt":
+        return Event("cursor", name, PROMPT_PHASE, Action(PROMPT, text=_require(payload, "prompt", str), cwd=cwd))
+    if name in ("postToolUse", "afterShellExecution", "afterMCPExecution"):
+        output = payload.get("tool_output", payload.get("output", payload.get("result_json")))
+        text = "\n".join(strings(_obj(output)))
+        return Event("cursor", name, POST, Action(OUTPUT, str(payload.get("tool_name") or "shell"), text=text, cwd=cwd))
+    return Event("cursor", name, OTHER, Action(NONE, cwd=cwd))
+
+
+_COPILOT_NAMES = {"pretooluse": "preToolUse", "posttooluse": "postToolUse", "userpromptsubmitted": "userPromptSubmitted",
+                  "userpromptsubmit": "userPromptSubmitted"}
+
+
+def _copilot(payload: Mapping[str, Any], hint: str | None) -> Event:
+    vscode = isinstance(payload.get("hook_event_name"), str)
+    raw = payload.get("hook_event_name") if vscode else hint
+    if raw is None:  # camelCase payloads do not name their event: the fields do
+        raw = ("postToolUse" if "toolResult" in payload else "preToolUse" if "toolName" in payload
+               else "userPromptSubmitted" if "prompt" in payload else None)
+    if not isinstance(raw, str):
+        raise PayloadError("cannot tell which event this is (no hook_event_name, toolName or prompt; "
+                           "pass --event)")
+    name = _COPILOT_NAMES.get(raw.lower(), raw)
+    cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
+    tool_key, args_key = ("tool_name", "tool_input") if vscode else ("toolName", "toolArgs")
+    if name == "preToolUse":
+        tool = _require(payload, tool_key, str)
+        return Event("copilot", name, PRE, tool_action(tool, payload.get(args_key), cwd, agent="copilot"), vscode)
+    if name == "postToolUse":
+        result = payload.get("tool_result" if vscode else "toolResult")
+        text = "\n".join(strings(_obj(result)))
+        return Event("copilot", name, POST, Action(OUTPUT, str(payload.get(tool_key) or ""), text=text, cwd=cwd), vscode)
+    if name == "userPromptSubmitted":
+        return Event("copilot", name, PROMPT_PHASE, Action(PROMPT, text=_require(payload, "prompt", str), cwd=cwd), vscode)
+    return Event("copilot", name, OTHER, Action(NONE, cwd=cwd), vscode)
+
+
+# --- deciding -----------------------------------------------------------------------------------
+
+def decide(guard: Guard, event: Event) -> Verdict:
+    """The policy's verdict on one event."""
+    action = event.action
+    policy = guard.policy
+    if action.kind == SHELL:
+        return guard.check_shell(action.command or "", action.cwd)
+    if action.kind == WRITE:
+        return guard.check_write(action.paths, action.text, tool=action.tool or "write")
+    if action.kind == READ:
+        verdicts = [guard.check_read(p, action.text or None, tool=action.tool or "read") for p in action.paths if p]
+        return _merge(verdicts)
+    if action.kind == SEARCH:
+        return _merge([guard.check_read(p, None, tool=action.tool or "search") for p in action.paths])
+    if action.kind in (MCP, OUTBOUND):
+        return guard.check_tool_args(action.tool, action.args, mcp=action.kind == MCP)
+    if action.kind == PROMPT:
+        return guard.check_text(action.text, what="prompt", action=policy.prompt_secrets, rule="secret-in-prompt")
+    if action.kind == OUTPUT:
+        return guard.check_text(action.text, what=f"output of {action.tool or 'the tool'}",
+                                action=policy.output_secrets, rule="secret-in-output")
+    return Verdict(ALLOW)
+
+
+def _merge(verdicts: list[Verdict]) -> Verdict:
+    from .policy import combine
+
+    return combine(r for v in verdicts for r in v.reasons)
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+_PREFIX = "credwall"
+_CODEX_ASK = ("Codex hooks cannot ask for confirmation, so credwall blocked it: if you intend this, "
+              "run it yourself outside the agent")
+_NO_ASK = "this hook cannot ask for confirmation, so credwall blocked it: if you intend this, run it yourself"
+
+
+def _headline(decision: str) -> str:
+    return {DENY: "blocked", ASK: "needs your confirmation", WARN: "warning"}.get(decision, "")
+
+
+def user_message(verdict: Verdict) -> str:
+    return f"{_PREFIX} {_headline(verdict.decision)}: {verdict.message}"
+
+
+def _interactive_copilot() -> bool:
+    """Copilot's cloud agent runs in GitHub Actions with nobody to ask; the CLI has a user."""
+    return not (os.environ.get("GITHUB_ACTIONS") or os.environ.get("CI"))
+
+
+def render(event: Event, verdict: Verdict) -> tuple[str, str]:
+    """(stdout JSON or "", stderr message or "") for the agent to read."""
+    decision = verdict.decision
+    if decision == ALLOW:
+        return _allow_output(event), ""
+    message = user_message(verdict)
+    agent, phase = event.agent, event.phase
+    if agent in ("claude-code", "codex"):
+        return _claude_like_output(event, verdict, message), ""
+    if agent == "cursor":
+        return _cursor_output(event, verdict, message), message if phase == POST and event.name != "postToolUse" else ""
+    # copilot: only preToolUse output is processed
+    if phase == PRE:
+        final = decision if decision != WARN else ALLOW
+        if final == ASK and not _interactive_copilot():
+            final, message = DENY, f"{message}\n({_NO_ASK})"
+        if final == ALLOW:
+            return "", message
+        out: dict[str, Any] = {"permissionDecision": final, "permissionDecisionReason": message}
+        if event.vscode_format:
+            out["hookSpecificOutput"] = {"hookEventName": "PreToolUse", "permissionDecision": final,
+                                         "permissionDecisionReason": message}
+        return _dump(out), ""
+    return "", message + "\n(Copilot ignores the output of this hook: nothing was blocked)"
+
+
+def _allow_output(event: Event) -> str:
+    if event.agent == "cursor":
+        if event.name in ("beforeShellExecution", "beforeMCPExecution", "beforeReadFile", "preToolUse",
+                          "beforeTabFileRead"):
+            return _dump({"permission": "allow"})
+        if event.name == "beforeSubmitPrompt":
+            return _dump({"continue": True})
+        return _dump({})
+    return ""
+
+
+def _claude_like_output(event: Event, verdict: Verdict, message: str) -> str:
+    decision = verdict.decision
+    if event.phase == PRE:
+        reason = message
+        if decision == ASK and event.agent == "codex":
+            decision, reason = DENY, f"{message}\n({_CODEX_ASK})"
+        if decision == WARN:
+            return _dump({"systemMessage": message})
+        return _dump({"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": decision,
+                                             "permissionDecisionReason": reason},
+                      "systemMessage": reason})
+    if event.phase == POST:
+        if decision == DENY:
+            return _dump({"decision": "block", "reason": message, "systemMessage": message})
+        return _dump({"systemMessage": message,
+                      "hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": message}})
+    if event.phase == PROMPT_PHASE:
+        if decision == DENY:
+            return _dump({"decision": "block", "reason": message})
+        return _dump({"systemMessage": message,
+                      "hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": message}})
+    return ""
+
+
+def _cursor_output(event: Event, verdict: Verdict, message: str) -> str:
+    decision = verdict.decision
+    name = event.name
+    if name == "beforeSubmitPrompt":
+        if decision == DENY:
+            return _dump({"continue": False, "user_message": message})
+        return _dump({"continue": True, "user_message": message})
+    if event.phase == POST:
+        if name == "postToolUse":
+            return _dump({"additional_context": message})
+        return _dump({})
+    if decision == WARN:
+        return _dump({"permission": "allow", "user_message": message, "agent_message": message})
+    if decision == ASK and name not in ("beforeShellExecution", "beforeMCPExecution"):
+        decision, message = DENY, f"{message}\n({_NO_ASK})"  # Cursor enforces ask only for these two
+    return _dump({"permission": decision, "user_message": message, "agent_message": message})
+
+
+def failure_output(agent: str, message: str, *, fail_closed: bool, event: Event | None = None) -> tuple[str, str]:
+    """The verdict when the payload cannot be read or the guard fails: deny (fail closed) in a
+    form every event of that agent accepts, or allow with the message on stderr."""
+    if not fail_closed:
+        return "", f"{_PREFIX}: {message} (fail_closed = false: allowed)"
+    message += " (the agent guard fails closed; see docs/agent-guard.md)"
+    if event is not None and event.phase != OTHER:
+        verdict = Verdict(DENY, (Reason(DENY, "guard-error", message),))
+        return render(event, verdict)[0], user_message(verdict)
+    text = f"{_PREFIX} blocked: {message}"
+    if agent in ("claude-code", "codex"):
+        # valid for PreToolUse (deprecated form, still honoured), PostToolUse and UserPromptSubmit
+        return _dump({"decision": "block", "reason": text, "systemMessage": text}), text
+    if agent == "cursor":
+        return _dump({"permission": "deny", "continue": False, "user_message": text, "agent_message": text}), text
+    return _dump({"permissionDecision": "deny", "permissionDecisionReason": text}), text
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
