@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                    add_help=False)
     sub.add_parser("install-agent-hooks", help="install the agent guard into Claude Code, Cursor, Codex, Copilot",
                    add_help=False)
+    sub.add_parser("redact", help="copy text (stdin or files) with every secret replaced by [REDACTED:rule-id]",
+                   add_help=False)
 
     config = sub.add_parser("config", help="show the configuration in force")
     config_sub = config.add_subparsers(dest="config_command", required=True, parser_class=Parser)
@@ -417,6 +419,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .agentguard.cli import install_main
 
         return install_main(words[1:])
+    if words[:1] == ["redact"]:  # a streaming filter with its own options
+        from .redact import redact_main
+
+        return redact_main(words[1:])
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: keep argparse's code

@@ -17,10 +17,14 @@ if TYPE_CHECKING:
 # Substrings that mark a value as a stand-in, in any rule (lower-cased comparison).
 _PLACEHOLDER_MARKERS = (
     "example", "placeholder", "your_", "your-", "yourkey", "yourtoken", "yoursecret",
-    "yourpassword", "changeme", "change_me", "change-me", "redacted", "dummy", "xxxx", "****",
-    "...", "…", "<", ">", "replace_me", "replaceme", "insert_", "fill_in", "fillme", "sample",
+    "yourpassword", "changeme", "change_me", "change-me", "redacted", "dummy", "<", ">",
+    "replace_me", "replaceme", "insert_", "fill_in", "fillme", "sample",
     "lorem", "ipsum", "notreal", "not_real", "not-a-real", "fake_", "_fake", "-fake",
 )
+# Character runs that mark elisions ("sk-xxxx", "****", "..."): in a long random value (a key
+# block) they occur by chance, so they count only in values of up to this length.
+_RUN_MARKERS = ("xxxx", "****", "...", "…")
+_RUN_MARKER_MAX_LENGTH = 120
 # Extra markers for generic (keyword = value) rules, where prose and test data are common.
 _GENERIC_PLACEHOLDER_MARKERS = (
     "test", "fake", "demo", "mock", "todo", "fixme", "secret", "password", "passwd", "token",
@@ -107,6 +111,10 @@ def placeholder_reason(secret: str) -> str | None:
     for marker in _PLACEHOLDER_MARKERS:
         if marker in lowered:
             return f"placeholder marker {marker!r}"
+    if len(secret) <= _RUN_MARKER_MAX_LENGTH:
+        for marker in _RUN_MARKERS:
+            if marker in lowered:
+                return f"placeholder marker {marker!r}"
     if any(run in lowered for run in _KEYBOARD_RUNS) or _has_counting_run(lowered):
         return "keyboard or counting sequence"
     return None

@@ -126,16 +126,17 @@ class Matcher:
         side, so a 5 MB minified line costs a few KB per hit, not 5 MB per rule), widened to
         the `lines` lines before and after for multi-line formats."""
         regions: list[tuple[int, int]] = []
-        region_end = -1
+        covered = -1  # hits before this offset need no region of their own
         size = len(text)
         for pos in positions:
-            if pos < region_end:
+            if pos < covered:
                 continue
             low, high = max(0, pos - WINDOW), min(size, pos + WINDOW)
             newline = text.rfind("\n", low, pos)
             start = newline + 1 if newline >= 0 else low
             newline = text.find("\n", pos, high)
             end = newline if newline >= 0 else high
+            at_line_end = newline >= 0 or high == size
             for _ in range(lines - 1):
                 if start > 0:
                     start = text.rfind("\n", 0, start - 1) + 1
@@ -146,7 +147,10 @@ class Matcher:
                 regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
             else:
                 regions.append((start, end))
-            region_end = end
+            # A later hit is inside this region's reach only if its own window would end here
+            # too: always when the region reaches the line's end, else up to end - WINDOW.
+            if lines == 1:
+                covered = regions[-1][1] if at_line_end else regions[-1][1] - WINDOW
         return regions
 
     def candidates(self, text: str, index: int, regions: list[tuple[int, int]]) -> list[Match]:
@@ -221,11 +225,21 @@ def _priority(match: Match) -> tuple[int, int, int, int]:
 
 
 def resolve_overlaps(matches: list[Match]) -> list[Match]:
-    """Keep one finding per secret: a specific rule beats a generic one, then confidence."""
+    """Keep one finding per secret: a specific rule beats a generic one, then confidence.
+    Best first, each kept unless it overlaps one already kept (bisect: n log n, since a
+    minified file can hold thousands of candidates)."""
     if len(matches) < 2:
         return sorted(matches, key=lambda m: (m.start, m.end))
-    kept: list[Match] = []
+    from bisect import bisect_right, insort
+
+    starts: list[int] = []  # kept spans, sorted by start; they never overlap each other
+    kept: dict[int, Match] = {}
     for match in sorted(matches, key=_priority, reverse=True):
-        if all(match.end <= k.start or match.start >= k.end for k in kept):
-            kept.append(match)
-    return sorted(kept, key=lambda m: (m.start, m.end))
+        i = bisect_right(starts, match.start)
+        before = kept[starts[i - 1]] if i else None
+        after = kept[starts[i]] if i < len(starts) else None
+        if (before is None or before.end <= match.start) and (after is None or match.end <= after.start):
+            if match.start not in kept:
+                insort(starts, match.start)
+                kept[match.start] = match
+    return [kept[s] for s in starts]

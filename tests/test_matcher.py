@@ -107,3 +107,20 @@ def test_allowed_findings_are_counted_in_the_summary(tmp_path, run_cli, monkeypa
     (tmp_path / "a.py").write_text(f"t = '{tokens.github_classic()}'  # credwall:allow\n")
     code, _, err = run_cli("scan", "a.py")
     assert code == 0 and "1 allowed by inline markers" in err
+
+
+def test_a_token_just_past_an_earlier_hits_window_is_found(matcher: Matcher) -> None:
+    from credwall.matcher import WINDOW
+
+    token = tokens.github_classic()
+    decoy = "ghp_" + "!" * 10  # a keyword hit that is no token
+    text = decoy + "a" * (WINDOW - len(decoy) - 20) + " " + token + " " + "b" * 20_000 + "\n"
+    assert [m.secret for m in matcher.scan(text)] == [token]
+
+
+def test_overlap_resolution_scales_and_keeps_the_best(matcher: Matcher) -> None:
+    from credwall.matcher import resolve_overlaps
+
+    text = " ".join(f"t{i}={tokens.github_classic(seed=i)}" for i in range(3000))
+    found = matcher.scan(text)
+    assert len(found) == 3000 and len(resolve_overlaps(found + found)) == 3000
