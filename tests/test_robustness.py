@@ -108,3 +108,16 @@ def test_merge_commit_staged_state(git_repo, run_cli) -> None:  # type: ignore[n
     git_repo.stage("d.py", f"t = '{tokens.github_classic()}'\n")  # added while the merge is in progress
     code, report, _ = _staged_json(run_cli)
     assert code == 1 and [f["path"] for f in report["findings"]] == ["d.py"]
+
+
+def test_sparse_checkout(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    git_repo.stage("in/a.txt", "a\n")
+    git_repo.stage("out/b.txt", "b\n")
+    git_repo.commit()
+    git_repo.git("sparse-checkout", "set", "in")
+    assert not (git_repo.path / "out").exists()
+    git_repo.stage("in/c.py", f"t = '{tokens.github_classic()}'\n")
+    code, report, _ = _staged_json(run_cli)
+    assert code == 1 and [f["path"] for f in report["findings"]] == ["in/c.py"]
+    code, out, _ = run_cli("scan", "--format", "json", ".")
+    assert code == 1 and [f["path"] for f in json.loads(out)["findings"]] == ["./in/c.py"]
