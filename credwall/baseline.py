@@ -45,6 +45,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, AbstractSet, Iterable, Mapping, NamedTuple
 
+from .errors import CredwallError
+
 if TYPE_CHECKING:
     from .findings import Finding
     from .matcher import Match
@@ -63,7 +65,7 @@ _IMPORTED_KEYS = ("path", "sha1", "source", "reason")
 _CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
 
 
-class BaselineError(Exception):
+class BaselineError(CredwallError):
     """A baseline cannot be read, written or built; the message names the file (and line)."""
 
 

@@ -9,6 +9,7 @@ import gc
 import os
 import sys
 from . import __version__
+from .errors import CredwallError
 
 # `typing` costs ~3 ms; the commit path imports it only after git has started (see cli/git).
 TYPE_CHECKING = False
@@ -401,8 +402,8 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_ERROR if problems else EXIT_CLEAN
 
 
-class UsageError(Exception):
-    pass
+class UsageError(CredwallError):
+    """The command line does not make sense (exit 2)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -427,12 +428,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors: keep argparse's code
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
-    from .git import GitError
-    from .rules import RuleError
-
-    from .baseline import BaselineError
-    from .config import ConfigError
-
     try:
         if args.command == "scan":
             return _cmd_scan(args)
@@ -458,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             render(items, sys.stdout, args.format, color=color)
             return exit_code(items, args.fail_on)
         return _cmd_rules(args)
-    except (UsageError, RuleError, GitError, ConfigError, BaselineError) as exc:
+    except CredwallError as exc:
         print(f"credwall: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -30,6 +30,7 @@ import fnmatch
 import os
 from typing import Any, Callable, NamedTuple
 
+from .errors import CredwallError
 from .rules import CONFIDENCES, Rule
 
 CONFIG_FILE = ".credwall.toml"
@@ -38,7 +39,7 @@ _KEYS = frozenset({*_LIST_KEYS, "min_confidence", "allow", "baseline", "max_file
 _ALLOW_KEYS = frozenset({"fingerprint", "path", "reason"})
 
 
-class ConfigError(Exception):
+class ConfigError(CredwallError):
     """A configuration file is malformed or has an unknown key; the message names both."""
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+
+from .errors import CredwallError
+
 # No `typing` at run time: this module is imported before git starts on the commit path.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,7 +27,7 @@ _DIFF_FLAGS = ("--no-ext-diff", "--no-color", "--no-textconv", "-U0", "--src-pre
                "--dst-prefix=b/", "-M", "--diff-filter=ACMRT")
 
 
-class GitError(Exception):
+class GitError(CredwallError):
     """git failed or is not there; the message says which command and why."""
 
 

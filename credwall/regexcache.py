@@ -33,7 +33,7 @@ class RegexCompiler:
             return
         try:
             with open(self._path, "rb") as fh:
-                data = marshal.load(fh)
+                data = marshal.loads(fh.read())  # loads(read()): marshal.load(file) is ~7x slower
             if data["format"] != _FORMAT or data["python"] != sys.version:
                 return
             so_path, size, mtime = data["binary"]
