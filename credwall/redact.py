@@ -45,7 +45,7 @@ CONTEXT_BYTES = 32 * 1024
 # A rule whose keywords hit this many times in one chunk is worth a cheap
 # pre-check (see Prefilter) before its regex runs on every hit line.
 _HOT_HITS = 64
-# What running a rule's regex on one hit line costs (measured: 2-4 us with _regions and its
+# What running a rule's regex on one hit line costs (measured: 2-4 us with Matcher._regions and its
 # Python around it), against which one skeleton pass over the chunk is weighed.
 _REGEX_SECONDS_PER_LINE = 3e-6
 _SAMPLE_CHARS = 64 * 1024
@@ -853,6 +853,8 @@ class Redactor:
     def spans(self, text: str) -> list[Span]:
         """Every span to redact in text: merged where they overlap, in order, never holding
         a line break (a multi-line secret is redacted line by line, so lines stay lines)."""
+        from .matcher import Matcher, resolve_overlaps
+
         if not text:
             return []
         lowered = text.lower()
@@ -879,7 +881,7 @@ class Redactor:
                 positions = self._prefilter(index, text, lowered, positions)
                 if not positions:
                     continue
-            regions = _regions(text, positions, self.rules[index].lines)
+            regions = Matcher._regions(text, positions, self.rules[index].lines)
             self._rule_matches(text, index, regions, matches, timed_out)
         for index in self._keywordless:
             self._rule_matches(text, index, [(0, len(text))], matches, timed_out)
@@ -888,7 +890,7 @@ class Redactor:
         if not matches and not found and not timed_out:
             return []
         ranked: list[tuple[int, int, float, str]] = []
-        for m in _resolve_overlaps(matches):
+        for m in resolve_overlaps(matches):
             ranked.append((m.start, m.end, 2.0 if m.rule.generic else 3.0, m.rule.id))
         for start, end, kind in found:
             ranked.append((start, end, _EXTRA_PRIORITY[kind], kind))
@@ -924,64 +926,6 @@ class Redactor:
 
     def redact_bytes(self, data: bytes) -> bytes:
         return apply_edits(data, self.edits(data))
-
-
-def _resolve_overlaps(matches: list[Match]) -> list[Match]:
-    """matcher.resolve_overlaps (one match per span: a specific rule beats a generic one, then
-    confidence), in O(n log n): its all-pairs test costs seconds once a chunk holds thousands
-    of matches, as a log with a token on every line does. Kept spans are disjoint, so only the
-    kept span starting last before a candidate's end can overlap it."""
-    from bisect import bisect_left, insort
-
-    from .matcher import _priority
-
-    if len(matches) < 2:
-        return sorted(matches, key=lambda m: (m.start, m.end))
-    starts: list[int] = []
-    kept: dict[int, Match] = {}
-    for match in sorted(matches, key=_priority, reverse=True):
-        i = bisect_left(starts, match.end)  # matches are never empty (candidates drops those)
-        if i and kept[starts[i - 1]].end > match.start:
-            continue
-        insort(starts, match.start)
-        kept[match.start] = match
-    return sorted(kept.values(), key=lambda m: (m.start, m.end))
-
-
-def _regions(text: str, positions: list[int], lines: int) -> list[tuple[int, int]]:
-    """Matcher._regions (each hit's line, at most WINDOW characters either side, widened to
-    `lines` lines), less one miss: there, a hit inside the previous region is skipped even when
-    that region was cut mid-line by the window before this hit's match could end, so a token
-    straddling `earlier hit + WINDOW` on a long line went unseen. Here such a region grows."""
-    from .matcher import WINDOW
-
-    regions: list[tuple[int, int]] = []
-    region_end = -1
-    size = len(text)
-    for pos in positions:
-        if pos < region_end:
-            if region_end < size and text[region_end] != "\n" and pos + WINDOW > region_end:
-                newline = text.find("\n", region_end, min(size, pos + WINDOW))
-                region_end = newline if newline >= 0 else min(size, pos + WINDOW)
-                regions[-1] = (regions[-1][0], region_end)
-            continue
-        low, high = max(0, pos - WINDOW), min(size, pos + WINDOW)
-        newline = text.rfind("\n", low, pos)
-        start = newline + 1 if newline >= 0 else low
-        newline = text.find("\n", pos, high)
-        end = newline if newline >= 0 else high
-        for _ in range(lines - 1):
-            if start > 0:
-                start = text.rfind("\n", 0, start - 1) + 1
-            if end < size:
-                nxt = text.find("\n", end + 1)
-                end = size if nxt < 0 else nxt
-        if regions and start <= regions[-1][1]:
-            regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
-        else:
-            regions.append((start, end))
-        region_end = regions[-1][1]
-    return regions
 
 
 def _merge(ranked: list[tuple[int, int, float, str]]) -> list[Span]:

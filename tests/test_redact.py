@@ -536,12 +536,18 @@ def test_every_builtin_rule_is_analysed_and_its_examples_pass_its_prechecks() ->
 
 @SETTINGS
 @given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12), st.sampled_from(range(12))), max_size=40))
-def test_overlap_resolution_matches_the_matchers(spans: list[tuple[int, int, int]]) -> None:
-    from credwall.matcher import Match, resolve_overlaps
+def test_overlap_resolution_matches_the_all_pairs_definition(spans: list[tuple[int, int, int]]) -> None:
+    """The matcher's n log n overlap resolution (which redact uses) keeps exactly what the
+    definition keeps: best first, each unless it overlaps one already kept."""
+    from credwall.matcher import Match, _priority, resolve_overlaps
 
     rules = RULES[:12]
     matches = [Match(rules[r], start, start + length, "x" * length) for start, length, r in spans]
-    assert redact._resolve_overlaps(matches) == resolve_overlaps(matches)
+    reference: list[Match] = []
+    for match in sorted(matches, key=_priority, reverse=True):
+        if all(match.end <= k.start or match.start >= k.end for k in reference):
+            reference.append(match)
+    assert resolve_overlaps(matches) == sorted(reference, key=lambda m: (m.start, m.end))
 
 
 def test_summary_line() -> None:
