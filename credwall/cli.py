@@ -1,4 +1,7 @@
-"""The `credwall` command: `scan`, `rules list`, `rules check`.
+"""The `credwall` command: `scan`, `rules`, `baseline`, `config`, `check-ignores`, `audit`, and
+the hand-offs to `agent-hook`, `install-agent-hooks` and `redact`. It also holds what every
+entry point shares: loading the configuration, baseline and matcher, and `emit` (suppressions,
+report, exit code).
 
 Exit codes: 0 clean, 1 findings, 2 usage, configuration or scan error."""
 
@@ -8,6 +11,7 @@ import argparse
 import gc
 import os
 import sys
+
 from . import __version__
 from .errors import CredwallError
 
@@ -18,9 +22,7 @@ if TYPE_CHECKING:
 
     from .baseline import Baseline
     from .config import Config
-    from .matcher import Match
-
-    from .matcher import Matcher
+    from .matcher import Match, Matcher
     from .scan import ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
