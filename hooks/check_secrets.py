@@ -34,8 +34,6 @@ def scan_filenames(filenames: Sequence[str], config: Config | None = None,
     root = git.toplevel() if filenames else None
     diff = git.start_staged_diff(root) if root is not None else None  # git runs while rules load
     from credwall.context import CORE_HOOK, enabled_hooks, owned_by
-    from credwall.baseline import Baseline
-    from credwall.config import Config
     from credwall.scan import ScanResult, scan_paths, scan_staged_files
     from credwall.sources import MAX_FILE_BYTES
 
