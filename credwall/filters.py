@@ -47,6 +47,7 @@ _REFERENCE_SOURCE = (
       | %\(?[A-Za-z_]\w*\)?[%s]    # %VAR%, %(name)s
       | \{\{.*\}\}                 # {{ .Values.x }}, Jinja/Handlebars
       | \{[A-Za-z_0-9]*\}$         # {0}, {name}: format placeholders
+      | \{[A-Za-z_][\w.]*[(\[!:}]   # {label("*")}, {cfg.pw!r}: f-string / template interpolation
       | <%.*%>                     # ERB
       | \#\{.*\}                   # Ruby interpolation
       | \[\[.*\]\]
@@ -58,7 +59,7 @@ _REFERENCE_CALLS = (
     "system.getenv", "secrets.", "config.get", "settings.", "import.meta.env", "${",
 )
 # Letters only (plus . - _ $ joins and trailing prose punctuation): a name or a word, not a secret.
-_IDENTIFIER_SOURCE = r"^[#@]?[A-Za-z_$][A-Za-z_$]*(?:[./\-][A-Za-z_$][A-Za-z_$0-9]*)*(?:\(\))?[.,:;!?]*$"
+_IDENTIFIER_SOURCE = r"^(?:[#@]|-{1,2})?[A-Za-z_$][A-Za-z_$]*(?:[./\-][A-Za-z_$][A-Za-z_$0-9]*)*(?:\(\))?[.,:;!?]*$"
 _DOTTED_CODE_SOURCE = r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(.*\))?$"
 _PATHLIKE_SOURCE = r"^(?:[A-Za-z]:\\|\.{0,2}/|~/|[\w.-]+/[\w.-]+/)|\.(?:py|js|json|ya?ml|txt|pem|key|crt|html|xml)$"
 _NUMBER_SOURCE = r"^[-+]?\d+(?:[.,]\d+)*$"
@@ -162,6 +163,8 @@ def generic_value_reason(secret: str) -> str | None:
         return "attribute access or call"
     if "(" in secret and secret.endswith(")"):
         return "function call"
+    if secret[0] in ")]}" or "].split" in secret or ").split" in secret:
+        return "code fragment"
     if patterns.pathlike.search(secret):
         return "file path"
     if lowered.startswith(("http://", "https://", "ftp://", "file://")):

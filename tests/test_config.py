@@ -74,10 +74,11 @@ def test_enable_only(proj: Path, run_cli) -> None:  # type: ignore[no-untyped-de
 
 def test_extra_rules_pack(proj: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     (proj / "rules").mkdir()
+    example = "acme_" + tokens.rand(24, "abcdefghijklmnopqrstuvwxyz0123456789", 6)
     (proj / "rules" / "internal.yaml").write_text(
         "family: internal\nrules:\n  - id: acme-internal-token\n    description: ACME internal token\n"
         "    keywords: [acme_]\n    regex: '(?P<secret>acme_[a-z0-9]{24})'\n    confidence: high\n"
-        "    examples: [{text: 'acme_q8z2v7x4l9m3k5t1w6r0p2n8', secret: acme_q8z2v7x4l9m3k5t1w6r0p2n8}]\n")
+        f"    examples: [{{text: '{example}', secret: {example}}}]\n")
     (proj / "src" / "svc.py").write_text("T = 'acme_" + tokens.rand(24, "abcdefghijklmnopqrstuvwxyz0123456789", 5) + "'\n")
     (proj / ".credwall.toml").write_text('extra_rules = ["rules/internal.yaml"]\n')
     _, report, _ = _scan(run_cli, "src/svc.py")

