@@ -5,7 +5,7 @@ commits add stdlib files a few at a time, the rest edit them (a span of lines re
 from another stdlib file), as a project's history does. A few synthetic tokens (tests/tokens.py)
 are added and later removed, so both tools must dig into history to report them.
 
-`credwall`'s history scan (credwall.history.scan_history, whole process) beside
+`credwall`'s history scan (credwall.sources.history.scan_history, whole process) beside
 `betterleaks git REPO`, median wall of interleaved runs; commits/s and MB/s of `git log -p`
 text. `--gitpython` also times reading the same commits through GitPython's object API
 (`repo.iter_commits` + `commit.diff(parent, create_patch=True)`), the alternative to
@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO_ROOT))  # tests.tokens
 CREDWALL_HISTORY = (
     "import sys\n"
     "from credwall.cli import emit, load_matcher\n"
-    "from credwall.history import scan_history\n"
+    "from credwall.sources.history import scan_history\n"
     "jobs = int(sys.argv[2]) if len(sys.argv) > 2 else None\n"
     "sys.exit(emit(scan_history(load_matcher(), sys.argv[1], jobs=jobs), 'json', 'never'))\n"
 )
@@ -121,8 +121,8 @@ def gitpython_read(repo: Path) -> tuple[float, int, int]:
 
 
 def streaming_read(repo: Path) -> tuple[float, int, int]:
-    """(seconds, commits, patch bytes) reading the same through credwall.git.stream_lines."""
-    from credwall import git as cgit
+    """(seconds, commits, patch bytes) reading the same through credwall.sources.git.stream_lines."""
+    from credwall.sources import git as cgit
 
     started = time.perf_counter()
     commits = size = 0

@@ -30,15 +30,15 @@ import re
 import stat
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, TextIO
 
-from .context import classify
-from .filters import credential_key, placeholder_reason, reference_reason
-from .findings import fingerprint, mask
+from .analysers.registry import classify
+from .engine.filters import credential_key, placeholder_reason, reference_reason
+from .engine.findings import fingerprint, mask
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .findings import Finding
+    from .engine.findings import Finding
     from .hookkit import FileCheck
-    from .matcher import Matcher
+    from .engine.matcher import Matcher
 
 JSON_VERSION = 1
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -151,14 +151,14 @@ def _read(path: str) -> bytes | None:
 
 
 def _text(data: bytes) -> str | None:
-    from .sources import decode
+    from .sources.files import decode
 
     return decode(data).text
 
 
 def _context(matcher: Matcher) -> FileCheck:
     from .hookkit import FileCheck
-    from .scan import ScanResult
+    from .engine.scan import ScanResult
 
     return FileCheck(matcher, ScanResult())
 
@@ -176,7 +176,7 @@ def _run_check(matcher: Matcher, check: Any, path: str, data: bytes) -> tuple[li
 def _check_mcp(ctx: FileCheck, path: str, data: bytes) -> None:
     """What the credwall-mcp hook checks in a file: every servers table, and for a file named as
     an MCP config the rest of it too."""
-    from .mcp import inspect_mcp, inspect_remainder
+    from .analysers.mcp import inspect_mcp, inspect_remainder
 
     text = _text(data)
     if text is None:
@@ -233,7 +233,7 @@ _TREE_KINDS = frozenset({"env", "env-template", "keyfile", "mcp", "agent-setting
 
 def _git_state(root: str, rels: list[str]) -> tuple[str | None, set[str], set[str]]:
     """(work tree root, tracked paths, ignored paths) relative to the work tree; empty outside git."""
-    from . import git
+    from .sources import git
 
     try:
         top = git.toplevel(root)
@@ -249,8 +249,8 @@ def _git_state(root: str, rels: list[str]) -> tuple[str | None, set[str], set[st
 
 
 def _tree(root: str, matcher: Matcher) -> list[Item]:
-    from .secretfiles import check as check_secret_file
-    from .sources import walk
+    from .analysers.secretfiles import check as check_secret_file
+    from .sources.files import walk
 
     candidates = []
     for path, reason in walk(root):
@@ -354,7 +354,7 @@ _INI_NAMES = frozenset({"credentials", ".pypirc", ".s3cfg", ".boto", ".databrick
 
 def _env_secrets(findings: list[Finding], text: str | None) -> tuple[Secret, ...]:
     """One secret per finding, labelled with the env key on its line."""
-    from .dotenv import parse
+    from .analysers.dotenv import parse
 
     keys: dict[int, str] = {}
     if text is not None:
@@ -374,7 +374,7 @@ class _HomeFile(NamedTuple):
     fmt: str  # secretfiles | json | yaml | toml | ini | raw | exists | mcp
     action: str
     remedy: str
-    classify_as: str = ""  # the name credwall.secretfiles should judge it by, when not its own
+    classify_as: str = ""  # the name credwall.analysers.secretfiles should judge it by, when not its own
 
 
 _HOME_FILES = (
@@ -513,7 +513,7 @@ def _home_secrets(spec: _HomeFile, path: str, data: bytes, matcher: Matcher) -> 
     """(secrets, context names such as profiles and clusters, error)."""
     text = _text(data)
     if spec.fmt == "secretfiles":
-        from .secretfiles import check
+        from .analysers.secretfiles import check
 
         name = spec.classify_as or os.path.basename(path)
         judged = os.path.join(os.path.dirname(path), name)
@@ -557,7 +557,7 @@ def _provider(matcher: Matcher, path: str, text: str) -> list[Finding]:
 
 
 def _structured_secrets(fmt: str, path: str, text: str, matcher: Matcher) -> tuple[list[Secret], list[str], str]:
-    from .structured import StructureError, dotted, load_json, load_toml, load_yaml
+    from .analysers.structured import StructureError, dotted, load_json, load_toml, load_yaml
 
     loader = {"json": load_json, "yaml": load_yaml, "toml": load_toml}[fmt]
     try:
@@ -594,7 +594,7 @@ def _structured_names(path: str, text: str | None) -> list[str]:
     """Context names (kube contexts and clusters, profiles) of a YAML/JSON credential file."""
     if text is None or not path.endswith(("config", ".json", ".yml", ".yaml")):
         return []
-    from .structured import load_json, load_yaml
+    from .analysers.structured import load_json, load_yaml
 
     try:
         _, leaves = (load_json if path.endswith(".json") else load_yaml)(text)
@@ -784,7 +784,7 @@ def _environment(environ: Mapping[str, str]) -> list[Item]:
 
 
 def _credential_helpers(root: str, home: str | None, environ: Mapping[str, str]) -> list[Item]:
-    from . import git
+    from .sources import git
 
     sources: list[tuple[str, str | None]] = []
     try:

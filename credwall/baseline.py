@@ -48,9 +48,9 @@ from typing import TYPE_CHECKING, AbstractSet, Iterable, Mapping, NamedTuple
 from .errors import CredwallError
 
 if TYPE_CHECKING:
-    from .findings import Finding
-    from .matcher import Match
-    from .scan import ScanResult
+    from .engine.findings import Finding
+    from .engine.matcher import Match
+    from .engine.scan import ScanResult
 
 DEFAULT_FILENAME = ".credwall-baseline.jsonl"
 FORMAT_VERSION = 1
@@ -287,7 +287,7 @@ def imported_hits(matches: Iterable[Match], sha1s: AbstractSet[str]) -> dict[str
     has imported entries; reveals nothing the baseline file does not already hold."""
     if not sha1s:
         return {}
-    from .findings import fingerprint
+    from .engine.findings import fingerprint
 
     hits: dict[str, str] = {}
     for match in matches:

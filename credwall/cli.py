@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
     from .baseline import Baseline
     from .config import Config
-    from .matcher import Match, Matcher
-    from .scan import ScanResult
+    from .engine.matcher import Match, Matcher
+    from .engine.scan import ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -159,9 +159,9 @@ def load_matcher(config: Config | None = None, baseline: Baseline | None = None)
     compiled once for this process (both caches live in the user cache dir)."""
     import os.path
 
-    from .matcher import Matcher
-    from .regexcache import RegexCompiler
-    from .rules import builtin_pack_dir, cache_dir, load_rules, pack_files
+    from .engine.matcher import Matcher
+    from .engine.regexcache import RegexCompiler
+    from .engine.rules import builtin_pack_dir, cache_dir, load_rules, pack_files
 
     path_filter = None
     if config is None or config.file is None:
@@ -172,7 +172,7 @@ def load_matcher(config: Config | None = None, baseline: Baseline | None = None)
         allow_secret = config.secret_allowed()
         entries = config.path_allowlists()
         if entries:
-            from .gitleaks_import import filter_matches
+            from .importers.gitleaks import filter_matches
 
             relative = config.relative
 
@@ -239,8 +239,8 @@ def _printable_paths(result: ScanResult) -> None:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
-    from . import git
-    from .history import HistoryError, history_summary, scan_history, terminal_progress
+    from .sources import git
+    from .sources.history import HistoryError, history_summary, scan_history, terminal_progress
 
     if args.paths or args.staged:
         raise UsageError("--history takes no paths and no --staged")
@@ -268,7 +268,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if (args.since or args.rev_range or args.all_branches):
         raise UsageError("--since, --range and --all-branches go with --history")
     if args.staged:
-        from . import git
+        from .sources import git
 
         if args.paths:
             raise UsageError("--staged takes no paths")
@@ -276,14 +276,14 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         if root is None:
             raise UsageError("--staged needs a git work tree")
         diff = git.start_staged_diff(root)  # git works while the scanner imports and loads rules
-        from .scan import scan_staged
+        from .engine.scan import scan_staged
 
         config = load_config(args.config)
         baseline = load_baseline(args.baseline, config)
         result = scan_staged(load_matcher(config, baseline), root, display_root=os.getcwd(), diff=diff,
                              excluded=config.excluder())
         return emit(result, args.format, args.color, config, baseline)
-    from .scan import scan_paths, scan_stdin
+    from .engine.scan import scan_paths, scan_stdin
 
     config = load_config(args.config)
     baseline = load_baseline(args.baseline, config)
@@ -317,7 +317,7 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
         bl.write_baseline(combined, path)
         print(f"credwall: imported {len(imported.entries)} detect-secrets entries into {path}", file=sys.stderr)
         return EXIT_CLEAN
-    from .scan import scan_paths
+    from .engine.scan import scan_paths
 
     root = os.path.dirname(os.path.abspath(path))
     old = None
@@ -337,7 +337,7 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
         new, summary = bl.update_baseline(old, result, result.sha1_hits)
         message = summary.describe()
     bl.write_baseline(new, path)
-    from . import git
+    from .sources import git
 
     if git.toplevel(root) is not None and bl.ensure_merge_union(path):
         message += "; added merge=union for it to .gitattributes (branches' baselines merge cleanly)"
@@ -346,8 +346,8 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules_import(args: argparse.Namespace) -> int:
-    from .gitleaks_import import dump_pack, import_gitleaks
-    from .rules import load_rules
+    from .importers.gitleaks import dump_pack, import_gitleaks
+    from .engine.rules import load_rules
 
     imported = import_gitleaks(args.file, prefix=args.prefix, family=args.family,
                                reserved_ids={r.id for r in load_rules()})
@@ -367,7 +367,7 @@ def _cmd_rules_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    from .rules import builtin_pack_dir, load_packs, load_rules, pack_files
+    from .engine.rules import builtin_pack_dir, load_packs, load_rules, pack_files
 
     if args.rules_command == "import":
         return _cmd_rules_import(args)
@@ -387,7 +387,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
                 print(f"{r.id:<{width}}  {r.confidence:<6}  {r.family:<10}  {r.description}")
             print(f"{len(rules)} rules", file=sys.stderr)
         return EXIT_CLEAN
-    from .rulecheck import check_rules
+    from .engine.rulecheck import check_rules
 
     files = args.files or pack_files(builtin_pack_dir())
     missing = [f for f in files if not os.path.isfile(f)]

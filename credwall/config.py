@@ -31,7 +31,7 @@ import os
 from typing import Any, Callable, NamedTuple
 
 from .errors import CredwallError
-from .rules import CONFIDENCES, Rule
+from .engine.rules import CONFIDENCES, Rule
 
 CONFIG_FILE = ".credwall.toml"
 _LIST_KEYS = ("exclude", "include", "disable", "enable", "extra_rules", "allow_regexes", "ignore_patterns")
@@ -102,7 +102,7 @@ class Config(NamedTuple):
         """Path allowlists carried by the extra rule packs (imported gitleaks configs)."""
         if not self.extra_rules:
             return []
-        from .gitleaks_import import load_path_allowlists
+        from .importers.gitleaks import load_path_allowlists
 
         entries: list[Any] = []
         for pack in self.extra_rule_paths():
@@ -120,7 +120,7 @@ class Config(NamedTuple):
     def path_excluded(self, path: str, allowlists: list[Any] | None = None) -> bool:
         """Is a scanned path outside include, inside exclude, or allowed whole by a pack?"""
         if allowlists:
-            from .gitleaks_import import file_skipped
+            from .importers.gitleaks import file_skipped
 
             if file_skipped(allowlists, self.relative(path)):
                 return True
@@ -169,7 +169,7 @@ def _glob_match(rel: str, pattern: str) -> bool:
 
 
 def _load_toml(path: str) -> dict[str, Any]:
-    from .structured import StructureError, load_toml_file
+    from .analysers.structured import StructureError, load_toml_file
 
     try:
         return load_toml_file(path)

@@ -10,7 +10,7 @@ import sys
 import time
 
 from .cli import EXIT_ERROR, Parser, add_output_options, emit, load_baseline, load_config, load_matcher
-from .context import enabled_hooks, owned_by
+from .analysers.registry import enabled_hooks, owned_by
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,13 +18,13 @@ if TYPE_CHECKING:
 
     from .baseline import Baseline
     from .config import Config
-    from .findings import Finding
+    from .engine.findings import Finding
     from typing import Any
 
-    from .matcher import Matcher
-    from .rules import Rule
-    from .structured import Leaf
-    from .scan import ScanResult
+    from .engine.matcher import Matcher
+    from .engine.rules import Rule
+    from .analysers.structured import Leaf
+    from .engine.scan import ScanResult
 
 
 class FileCheck:
@@ -39,7 +39,7 @@ class FileCheck:
 
     def scan_text(self, path: str, text: str, line_offset: int = 0) -> list[Finding]:
         """Findings of every rule in text (not yet added)."""
-        from .findings import findings_from_matches
+        from .engine.findings import findings_from_matches
 
         matches = self.matcher.scan(text)
         if self.matcher.path_filter is not None:
@@ -51,14 +51,14 @@ class FileCheck:
         return findings_from_matches(path, text, matches, line_offset)
 
     def error(self, path: str, reason: str) -> None:
-        from .scan import ScanError
+        from .engine.scan import ScanError
 
         self.result.errors.append(ScanError(path, reason))
 
     def parse(self, path: str, text: str, fmt: str | None = None) -> tuple[Any, list[Leaf]] | None:
         """The document and its leaves (JSON/YAML/TOML by `fmt` or the file name); None, and an
         error naming the file, line and column, when it is malformed."""
-        from .structured import StructureError, format_of, load_json, load_toml, load_yaml
+        from .analysers.structured import StructureError, format_of, load_json, load_toml, load_yaml
 
         fmt = fmt or format_of(path)
         try:
@@ -95,9 +95,9 @@ def run_hook(hook_id: str, description: str, check: Callable[[FileCheck, str, by
 
 def check_files(hook_id: str, filenames: Sequence[str], check: Callable[[FileCheck, str, bytes], None],
                 config: Config | None = None, baseline: Baseline | None = None) -> ScanResult:
-    from . import git
-    from .matcher import ScanTimeout
-    from .scan import ScanResult
+    from .sources import git
+    from .engine.matcher import ScanTimeout
+    from .engine.scan import ScanResult
 
     started = time.perf_counter()
     result = ScanResult()
@@ -157,7 +157,7 @@ def dedupe(findings: list[Finding], rules: Iterable[Rule]) -> list[Finding]:
 
 def read_text(ctx: FileCheck, path: str, data: bytes) -> str | None:
     """Decoded text of a file, or None (and an error) when it is not text."""
-    from .sources import decode
+    from .sources.files import decode
 
     decoded = decode(data)
     if decoded.text is None:

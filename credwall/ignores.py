@@ -36,7 +36,7 @@ import os
 import re
 from typing import Any, Iterable, NamedTuple, Sequence, TextIO
 
-from . import git
+from .sources import git
 
 HOOK_ID = "credwall-ignores"
 # The `[tool.credwall]` key holding the policy (a list of gitignore patterns) when one is set.

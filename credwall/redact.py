@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from collections import Counter
     from typing import IO, Any
 
-    from .matcher import Match, Matcher
+    from .engine.matcher import Match, Matcher
 
 EXIT_OK, EXIT_WOULD_REDACT, EXIT_ERROR = 0, 1, 2
 
@@ -831,7 +831,7 @@ class Redactor:
 
     def _rule_matches(self, text: str, index: int, regions: list[tuple[int, int]],
                       out: list[Match], timed_out: list[Span]) -> None:
-        from .matcher import ScanTimeout
+        from .engine.matcher import ScanTimeout
 
         try:
             out.extend(self.matcher.candidates(text, index, regions))
@@ -853,7 +853,7 @@ class Redactor:
     def spans(self, text: str) -> list[Span]:
         """Every span to redact in text: merged where they overlap, in order, never holding
         a line break (a multi-line secret is redacted line by line, so lines stay lines)."""
-        from .matcher import Matcher, resolve_overlaps
+        from .engine.matcher import Matcher, resolve_overlaps
 
         if not text:
             return []

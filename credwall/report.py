@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from .scan import ScanResult
+from .engine.scan import ScanResult
 
 JSON_VERSION = 1
 _RED, _YELLOW, _DIM, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m", "\033[0m"

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import re
 
-from credwall.context import classify
-from credwall.filters import credential_key, literal_value_reason, shannon_entropy
-from credwall.findings import make_finding
+from credwall.analysers.registry import classify
+from credwall.engine.filters import credential_key, literal_value_reason, shannon_entropy
+from credwall.engine.findings import make_finding
 from credwall.hookkit import FileCheck, read_text, run_hook
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Sequence
 
-    from credwall.structured import Leaf
+    from credwall.analysers.structured import Leaf
 
 HOOK_ID = "credwall-agent-files"
 _LOCAL_FILES = ("claude.local.md", "settings.local.json")
@@ -76,7 +76,7 @@ def _check_prose(ctx: FileCheck, path: str, text: str) -> None:
 
 
 def _check_settings(ctx: FileCheck, path: str, text: str) -> None:
-    from credwall.structured import dotted
+    from credwall.analysers.structured import dotted
 
     parsed = ctx.parse(path, text, "JSON")
     if parsed is None:
@@ -109,7 +109,7 @@ def _check_env_value(ctx: FileCheck, path: str, leaf: Leaf) -> None:
 
 def _inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf]) -> None:
     """MCP servers in agent settings go through the MCP inspector (same messages, same ids)."""
-    from credwall.mcp import inspect_mcp
+    from credwall.analysers.mcp import inspect_mcp
 
     inspect_mcp(ctx, path, data, leaves)
 

@@ -12,8 +12,8 @@ in `run:` / `script:` steps.
 
 from __future__ import annotations
 
-from credwall.filters import credential_key, literal_value_reason
-from credwall.findings import make_finding
+from credwall.engine.filters import credential_key, literal_value_reason
+from credwall.engine.findings import make_finding
 from credwall.hookkit import FileCheck, read_text, run_hook
 
 TYPE_CHECKING = False
@@ -62,7 +62,7 @@ def check(ctx: FileCheck, path: str, data: bytes) -> None:
 
 
 def _check_yaml(ctx: FileCheck, path: str, text: str) -> None:
-    from credwall.structured import dotted
+    from credwall.analysers.structured import dotted
 
     parsed = ctx.parse(path, text, "YAML")
     if parsed is None:

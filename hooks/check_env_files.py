@@ -1,6 +1,6 @@
 """The `credwall-env-files` pre-commit hook: committed .env files, private keys and credential files.
 
-Files are picked by name (`credwall.context.classify`) and judged by content:
+Files are picked by name (`credwall.analysers.registry.classify`) and judged by content:
 
 - **env** (`.env`, `.env.local`, `prod.env`, `.envrc`, …) is blocked by its name alone: it is
   where real credentials live. Each line holding a credential gets a finding; a file without
@@ -14,8 +14,8 @@ Files are picked by name (`credwall.context.classify`) and judged by content:
   `.docker/config.json`, kubeconfig, `credentials`, `*credentials*.json`, … are blocked only
   when they hold a credential (`_authToken=${NPM_TOKEN}` or a bare `registry=` passes).
 
-Nothing is executed or expanded: dotenv is parsed by `credwall.dotenv`, JSON/YAML by
-`credwall.structured`. When a provider rule (`github-classic-pat`, `private-key-pem`, …) matches
+Nothing is executed or expanded: dotenv is parsed by `credwall.analysers.dotenv`, JSON/YAML by
+`credwall.analysers.structured`. When a provider rule (`github-classic-pat`, `private-key-pem`, …) matches
 a value, its finding is kept, with the file's context and what to do added to its message; the
 structure-aware rules below report values no provider rule recognises; generic keyword rules
 come last. Each value is reported once.
@@ -37,7 +37,7 @@ come last. Each value is reported once.
 from __future__ import annotations
 
 from credwall.hookkit import run_hook
-from credwall.secretfiles import check
+from credwall.analysers.secretfiles import check
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

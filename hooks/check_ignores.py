@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("filenames", nargs="*", help=argparse.SUPPRESS)  # pass_filenames: false; ignored
     args = parser.parse_args(argv)
     try:
-        from credwall import git
+        from credwall.sources import git
         from credwall.ignores import check_ignores, patterns_from_config, write_report
 
         root = git.toplevel()

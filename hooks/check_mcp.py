@@ -9,7 +9,7 @@ Nothing in a config is ever executed."""
 
 from __future__ import annotations
 
-from credwall.context import classify
+from credwall.analysers.registry import classify
 from credwall.hookkit import read_text, run_hook
 
 TYPE_CHECKING = False
@@ -31,7 +31,7 @@ def check(ctx: FileCheck, path: str, data: bytes) -> None:
     text = read_text(ctx, path, data)
     if text is None:
         return
-    from credwall.mcp import inspect_mcp, inspect_remainder
+    from credwall.analysers.mcp import inspect_mcp, inspect_remainder
 
     parsed = ctx.parse(path, text)
     if parsed is None:

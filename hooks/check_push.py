@@ -2,7 +2,7 @@
 
 pre-commit runs it at the pre-push stage with `PRE_COMMIT_FROM_REF` (the remote's old tip) and
 `PRE_COMMIT_TO_REF` (what is pushed). The hook scans what every one of those commits added
-(credwall.history): `TO ^FROM`, less any commit the remote already has (`--not
+(credwall.sources.history): `TO ^FROM`, less any commit the remote already has (`--not
 --remotes=<remote>`), so a rebased or merged branch is not blamed for history that is already
 public. With no FROM (a new branch, or a first push whose commits reach the root, where pre-commit
 sets only `PRE_COMMIT_LOCAL_BRANCH`) it scans the commits not on the remote: `git rev-list TO
@@ -28,7 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Mapping, Sequence
 
-    from credwall.history import HistoryResult
+    from credwall.sources.history import HistoryResult
 
 HOOK_ID = "credwall-push"
 
@@ -59,8 +59,8 @@ def scan_push(env: Mapping[str, str], from_ref: str | None = None, to_ref: str |
               remote: str | None = None) -> HistoryResult | None:
     """Scan the commits being pushed, as pre-commit describes them in env (arguments win).
     None when there is nothing to push."""
-    from credwall import git
-    from credwall.history import scan_revisions, terminal_progress
+    from credwall.sources import git
+    from credwall.sources.history import scan_revisions, terminal_progress
 
     revs = push_revisions(from_ref or env.get("PRE_COMMIT_FROM_REF"), to_ref or env.get("PRE_COMMIT_TO_REF"),
                           remote or env.get("PRE_COMMIT_REMOTE_NAME"), env.get("PRE_COMMIT_LOCAL_BRANCH"))
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _advise(result: HistoryResult) -> None:
     """Which commits hold the findings, and what to do: the report names files and lines, a
     push needs the commit to rewrite."""
-    from credwall.history import history_summary
+    from credwall.sources.history import history_summary
 
     print(history_summary(result), file=sys.stderr)
     if not result.findings:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from credwall.baseline import Baseline
     from credwall.config import Config
-    from credwall.scan import ScanResult
+    from credwall.engine.scan import ScanResult
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,14 +28,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def scan_filenames(filenames: Sequence[str], config: Config | None = None,
                    baseline: Baseline | None = None) -> ScanResult:
     """Added lines of the staged files among `filenames`, the others whole."""
-    from credwall import git
+    from credwall.sources import git
 
     started = time.perf_counter()
     root = git.toplevel() if filenames else None
     diff = git.start_staged_diff(root) if root is not None else None  # git runs while rules load
-    from credwall.context import CORE_HOOK, enabled_hooks, owned_by
-    from credwall.scan import ScanResult, scan_paths, scan_staged_files
-    from credwall.sources import MAX_FILE_BYTES
+    from credwall.analysers.registry import CORE_HOOK, enabled_hooks, owned_by
+    from credwall.engine.scan import ScanResult, scan_paths, scan_staged_files
+    from credwall.sources.files import MAX_FILE_BYTES
 
     matcher = load_matcher(config, baseline)
     result = ScanResult()

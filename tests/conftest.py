@@ -9,8 +9,8 @@ from typing import Any, Callable
 import pytest
 from hypothesis import settings
 
-from credwall.matcher import Matcher
-from credwall.rules import load_rules
+from credwall.engine.matcher import Matcher
+from credwall.engine.rules import load_rules
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from credwall import matcher as matcher_module
-from credwall.matcher import Matcher, ScanTimeout
-from credwall.rules import load_rules
+from credwall.engine import matcher as matcher_module
+from credwall.engine.matcher import Matcher, ScanTimeout
+from credwall.engine.rules import load_rules
 
 RULES = load_rules(use_cache=False)
 LINE = 20_000  # characters per hostile line: one line, so every rule's region is all of it

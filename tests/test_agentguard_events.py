@@ -16,7 +16,7 @@ import pytest
 
 from credwall.agentguard.cli import MAX_PAYLOAD_BYTES, hook_main
 from credwall.agentguard.policy import AgentPolicy
-from credwall.matcher import Matcher
+from credwall.engine.matcher import Matcher
 from tests import tokens
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import pytest
 
 from credwall.agentguard.policy import AgentPolicy, Guard, policy_from_table
 from credwall.agentguard.shell import parse, parse_all
-from credwall.matcher import Matcher
+from credwall.engine.matcher import Matcher
 from tests import tokens
 
 ALLOW, ASK, DENY = "allow", "ask", "deny"

@@ -15,7 +15,7 @@ import pytest
 
 from credwall.audit import (ACTIONS, SEVERITIES, Item, audit, exit_code, looks_production, render, secret_name,
                             unencrypted_private_key)
-from credwall.matcher import Matcher
+from credwall.engine.matcher import Matcher
 from tests import tokens
 from tests.conftest import GitRepo
 

@@ -17,8 +17,8 @@ from credwall.baseline import (
     ensure_merge_union, import_detect_secrets, imported_hits, load_baseline, unused_note,
     update_baseline, write_baseline,
 )
-from credwall.matcher import Matcher
-from credwall.scan import ScanResult, scan_paths
+from credwall.engine.matcher import Matcher
+from credwall.engine.scan import ScanResult, scan_paths
 from tests import tokens
 from tests.conftest import GitRepo
 

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import pytest
 
-from credwall.findings import fingerprint
+from credwall.engine.findings import fingerprint
 from credwall.hooks.check_mcp import main
 from tests import tokens
 
@@ -465,9 +465,9 @@ def test_files_without_servers_are_ignored(repo, capsys) -> None:  # type: ignor
 def test_inspect_mcp_reports_and_returns_what_it_examined(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from credwall.cli import load_matcher
     from credwall.hookkit import FileCheck
-    from credwall.mcp import inspect_mcp
-    from credwall.scan import ScanResult
-    from credwall.structured import load_json
+    from credwall.analysers.mcp import inspect_mcp
+    from credwall.engine.scan import ScanResult
+    from credwall.analysers.structured import load_json
 
     secret = _opaque(50)
     text = json.dumps({"env": {"ANTHROPIC_API_KEY": "x"}, "mcpServers": {"db": {"env": {"DB_PASSWORD": secret}}}})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from credwall.context import ALL_HOOKS, classify, enabled_hooks, owned_by, owner
+from credwall.analysers.registry import ALL_HOOKS, classify, enabled_hooks, owned_by, owner
 from tests.conftest import REPO_ROOT
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from credwall.diff import parse_unified_diff, unquote_path
+from credwall.sources.diff import parse_unified_diff, unquote_path
 
 SAMPLE = b"""diff --git a/app.py b/app.py
 index 1111111..2222222 100644

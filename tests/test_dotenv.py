@@ -1,10 +1,10 @@
-"""credwall.dotenv: the loose, never-executing dotenv parser the env-files hook reads with."""
+"""credwall.analysers.dotenv: the loose, never-executing dotenv parser the env-files hook reads with."""
 
 from __future__ import annotations
 
 import pytest
 
-from credwall.dotenv import Entry, parse
+from credwall.analysers.dotenv import Entry, parse
 from tests import tokens
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from credwall.filters import (generic_value_reason, placeholder_reason, reference_reason,
+from credwall.engine.filters import (generic_value_reason, placeholder_reason, reference_reason,
                               rejection_reason, shannon_entropy)
 
 

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from credwall.gitleaks_import import (
+from credwall.importers.gitleaks import (
     NO_KEYWORDS_REASON, GoRegexError, PathAllowlist, dump_pack, file_skipped, filter_matches,
     import_gitleaks, load_path_allowlists, translate_go_regex,
 )
-from credwall.matcher import Matcher
-from credwall.rulecheck import check_rules
-from credwall.rules import Allowlist, Rule, RuleError, load_pack, load_rules
+from credwall.engine.matcher import Matcher
+from credwall.engine.rulecheck import check_rules
+from credwall.engine.rules import Allowlist, Rule, RuleError, load_pack, load_rules
 from tests.tokens import rand
 
 LOWER = string.ascii_lowercase + string.digits

@@ -1,4 +1,4 @@
-"""History scans (credwall.history) on real repositories: what each commit added, with the
+"""History scans (credwall.sources.history) on real repositories: what each commit added, with the
 commit, author and date; ranges, branches, merges, an empty repository, the progress bar."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import subprocess
 
 import pytest
 
-from credwall import history
-from credwall.git import GitError
-from credwall.history import HistoryError, ProgressBar, scan_history, terminal_progress
-from credwall.scan import scan_paths
+from credwall.sources import history
+from credwall.sources.git import GitError
+from credwall.sources.history import HistoryError, ProgressBar, scan_history, terminal_progress
+from credwall.engine.scan import scan_paths
 from tests import tokens
 from tests.conftest import GitRepo
 

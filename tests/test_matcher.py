@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from credwall import matcher as matcher_module
-from credwall.findings import findings_from_matches, fingerprint, mask
-from credwall.matcher import Matcher, ScanTimeout
-from credwall.rules import Rule
+from credwall.engine import matcher as matcher_module
+from credwall.engine.findings import findings_from_matches, fingerprint, mask
+from credwall.engine.matcher import Matcher, ScanTimeout
+from credwall.engine.rules import Rule
 from tests import tokens
 
 
@@ -110,7 +110,7 @@ def test_allowed_findings_are_counted_in_the_summary(tmp_path, run_cli, monkeypa
 
 
 def test_a_token_just_past_an_earlier_hits_window_is_found(matcher: Matcher) -> None:
-    from credwall.matcher import WINDOW
+    from credwall.engine.matcher import WINDOW
 
     token = tokens.github_classic()
     decoy = "ghp_" + "!" * 10  # a keyword hit that is no token
@@ -119,7 +119,7 @@ def test_a_token_just_past_an_earlier_hits_window_is_found(matcher: Matcher) -> 
 
 
 def test_overlap_resolution_scales_and_keeps_the_best(matcher: Matcher) -> None:
-    from credwall.matcher import resolve_overlaps
+    from credwall.engine.matcher import resolve_overlaps
 
     text = " ".join(f"t{i}={tokens.github_classic(seed=i)}" for i in range(3000))
     found = matcher.scan(text)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from credwall.rules import load_rules
+from credwall.engine.rules import load_rules
 from tests.conftest import REPO_ROOT
 
 RULES = load_rules(use_cache=False)

@@ -8,11 +8,11 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credwall.diff import parse_unified_diff
-from credwall.findings import findings_from_matches, mask
-from credwall.matcher import Matcher
-from credwall.rules import load_rules
-from credwall.structured import StructureError, load_json, load_toml, load_yaml
+from credwall.sources.diff import parse_unified_diff
+from credwall.engine.findings import findings_from_matches, mask
+from credwall.engine.matcher import Matcher
+from credwall.engine.rules import load_rules
+from credwall.analysers.structured import StructureError, load_json, load_toml, load_yaml
 from tests import tokens
 
 MATCHER = Matcher(load_rules(use_cache=False))

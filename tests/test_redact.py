@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from credwall import redact
-from credwall.matcher import Matcher
+from credwall.engine.matcher import Matcher
 from credwall.redact import Redactor, analyse, apply_edits, redact_main, redact_stream
-from credwall.rules import load_rules
+from credwall.engine.rules import load_rules
 from tests import tokens
 
 RULES = load_rules(use_cache=False)
@@ -374,9 +374,9 @@ def test_in_place_keeps_a_backup_and_the_mode(tmp_path: Path, monkeypatch: pytes
 
 def test_a_regex_that_runs_out_of_time_redacts_its_line_whole_and_exits_2(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
-    import credwall.matcher
+    import credwall.engine.matcher
 
-    monkeypatch.setattr(credwall.matcher, "REGEX_TIMEOUT_SECONDS", 0.0)
+    monkeypatch.setattr(credwall.engine.matcher, "REGEX_TIMEOUT_SECONDS", 0.0)
     token = tokens.github_classic(seed=81)
     text = f"keep this\nuser ghp token {token} end\nkeep that\n"
     redactor = Redactor(REDACTOR.matcher)
@@ -539,7 +539,7 @@ def test_every_builtin_rule_is_analysed_and_its_examples_pass_its_prechecks() ->
 def test_overlap_resolution_matches_the_all_pairs_definition(spans: list[tuple[int, int, int]]) -> None:
     """The matcher's n log n overlap resolution (which redact uses) keeps exactly what the
     definition keeps: best first, each unless it overlaps one already kept."""
-    from credwall.matcher import Match, _priority, resolve_overlaps
+    from credwall.engine.matcher import Match, _priority, resolve_overlaps
 
     rules = RULES[:12]
     matches = [Match(rules[r], start, start + length, "x" * length) for start, length, r in spans]

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from credwall.regexcache import RegexCompiler
+from credwall.engine.regexcache import RegexCompiler
 
 PATTERN = r"(?i)(?:token|key)[ \t]*[:=][ \t]*(?P<secret>[A-Za-z0-9]{8,40})"
 VALUES = ("Zq81nLx0" + "Vt7RkP2w", "4f9d2c1b" + "8a7e")  # joined at run time: the repo passes its own hook
@@ -28,7 +28,7 @@ def test_cached_program_matches_like_a_fresh_compile(tmp_path: Path) -> None:
 def test_warm_process_does_not_import_the_regex_parser(tmp_path: Path) -> None:
     path = str(tmp_path / "regex.marshal")
     RegexCompiler(path).compile(PATTERN)
-    code = ("import sys; from credwall.regexcache import RegexCompiler; "
+    code = ("import sys; from credwall.engine.regexcache import RegexCompiler; "
             f"p = RegexCompiler({path!r}).compile({PATTERN!r}); "
             "assert p.search('key=Zq81nLx0Vt7R').group('secret') == 'Zq81nLx0Vt7R'; "
             "print('regex._regex_core' in sys.modules)")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from credwall.rulecheck import check_rule
-from credwall.rules import RuleError, builtin_pack_dir, load_pack, load_rules, pack_files
+from credwall.engine.rulecheck import check_rule
+from credwall.engine.rules import RuleError, builtin_pack_dir, load_pack, load_rules, pack_files
 
 RULES = load_rules(use_cache=False)
 
@@ -87,7 +87,7 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
     a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
     a.write_text("rules:\n" + rule)
     b.write_text("rules:\n" + rule)
-    from credwall.rules import load_packs
+    from credwall.engine.rules import load_packs
 
     with pytest.raises(RuleError, match="already defined"):
         load_packs([a, b])

@@ -8,7 +8,7 @@ import random
 import string
 import zlib
 
-from credwall.checksums import base62
+from credwall.engine.checksums import base62
 
 _ALNUM = string.ascii_letters + string.digits
 

@@ -27,16 +27,16 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=20_000)
     args = parser.parse_args()
 
-    from credwall.diff import parse_unified_diff
-    from credwall.dotenv import parse as parse_dotenv
-    from credwall.findings import findings_from_matches, mask
+    from credwall.sources.diff import parse_unified_diff
+    from credwall.analysers.dotenv import parse as parse_dotenv
+    from credwall.engine.findings import findings_from_matches, mask
     from credwall.hookkit import FileCheck
-    from credwall.matcher import Matcher
-    from credwall.mcp import inspect_mcp
-    from credwall.rules import load_rules
-    from credwall.scan import ScanResult
-    from credwall.sources import decode
-    from credwall.structured import StructureError, load_json, load_toml, load_yaml
+    from credwall.engine.matcher import Matcher
+    from credwall.analysers.mcp import inspect_mcp
+    from credwall.engine.rules import load_rules
+    from credwall.engine.scan import ScanResult
+    from credwall.sources.files import decode
+    from credwall.analysers.structured import StructureError, load_json, load_toml, load_yaml
 
     matcher = Matcher(load_rules())
     budget = settings(max_examples=args.examples, deadline=None, database=None,

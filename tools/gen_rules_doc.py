@@ -12,9 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from credwall.findings import mask  # noqa: E402
-from credwall.matcher import Matcher  # noqa: E402
-from credwall.rules import load_packs, pack_files  # noqa: E402
+from credwall.engine.findings import mask  # noqa: E402
+from credwall.engine.matcher import Matcher  # noqa: E402
+from credwall.engine.rules import load_packs, pack_files  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "rules.md"
 REMEDY = ("Remove the value from the file, rotate it at the provider (it is in git history now), "

@@ -17,7 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, BinaryIO, Callable, Sequence, TextIO
 
-    from ..matcher import Matcher
+    from ..engine.matcher import Matcher
     from .policy import AgentPolicy
 
 MAX_PAYLOAD_BYTES = 8 * 1024 * 1024
@@ -165,7 +165,7 @@ def _rule_keywords(config: Any) -> Callable[[], frozenset[str] | None]:
         extra = getattr(config, "extra_rules", None)
         if extra:
             return None
-        from ..rules import load_rules
+        from ..engine.rules import load_rules
 
         rules = load_rules()
         if any(not rule.keywords for rule in rules):
@@ -210,7 +210,7 @@ def install_main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = N
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
     root = args.root
     if root is None:
-        from ..git import toplevel
+        from ..sources.git import toplevel
 
         root = toplevel() or os.getcwd()
     agents = args.agents or list(AGENT_FILES)

@@ -27,12 +27,12 @@ import posixpath
 import re
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
-from ..context import classify
+from ..analysers.registry import classify
 from .shell import MAX_COMMANDS, MAX_DEPTH, Command, LazyRe, Word, parse_all
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ..matcher import Matcher
+    from ..engine.matcher import Matcher
 
 ALLOW, WARN, ASK, DENY = "allow", "warn", "ask", "deny"
 _RANK = {ALLOW: 0, WARN: 1, ASK: 2, DENY: 3}
@@ -161,7 +161,7 @@ _HOOK_CONFIG_RE = LazyRe(r"(?:^|/)(?:\.claude/settings(?:\.local)?\.json|\.curso
 # --- secrets in text ----------------------------------------------------------------------------
 
 def _mask(secret: str) -> str:
-    from ..findings import mask
+    from ..engine.findings import mask
 
     return mask(secret)
 
@@ -951,7 +951,7 @@ _URL_WITH_PASSWORD_VAR = LazyRe(r"(?i)(?:database|db|redis|mongo(?:db)?|postgres
 
 def _credential_var(name: str) -> bool:
     """Does a variable's name say it holds a credential? (URLs of databases usually carry one.)"""
-    from ..filters import credential_key
+    from ..engine.filters import credential_key
 
     return name not in _NOT_SECRET_VARS and (credential_key(name) or bool(_URL_WITH_PASSWORD_VAR.search(name)))
 

@@ -10,19 +10,19 @@ import re
 import shlex
 from typing import NamedTuple
 
-from .context import classify
+from .registry import classify
 from .dotenv import parse as parse_dotenv
-from .filters import (credential_key, generic_value_reason, literal_value_reason,
+from ..engine.filters import (credential_key, generic_value_reason, literal_value_reason,
                               placeholder_reason, reference_reason, shannon_entropy)
-from .findings import make_finding
-from .sources import decode
+from ..engine.findings import make_finding
+from ..sources.files import decode
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Callable
 
-    from .findings import Finding
-    from .hookkit import FileCheck
+    from ..engine.findings import Finding
+    from ..hookkit import FileCheck
     from .structured import Leaf
 
     # What a content check finds: values to name in messages, values that are credentials.

@@ -10,14 +10,14 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
-from .diff import FileDiff
+from ..sources.diff import FileDiff
 from .findings import Finding, findings_from_matches
 from .matcher import Matcher, ScanTimeout
-from .sources import MAX_FILE_BYTES, decode, skip_reason_for_path, walk
+from ..sources.files import MAX_FILE_BYTES, decode, skip_reason_for_path, walk
 
 if TYPE_CHECKING:
-    from .diff import StagedFile
-    from .git import GitProcess
+    from ..sources.diff import StagedFile
+    from ..sources.git import GitProcess
 
 # Below this many bytes a process pool costs more than it saves.
 _PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -71,7 +71,7 @@ def _findings(matcher: Matcher, path: str, data: bytes, result: ScanResult,
     if matcher.path_filter is not None:
         matches = matcher.path_filter(path, decoded.text, matches)
     if matcher.secret_sha1s:
-        from .baseline import imported_hits
+        from ..baseline import imported_hits
 
         result.sha1_hits.update(imported_hits(matches, matcher.secret_sha1s))
     return findings_from_matches(path, decoded.text, matches, line_offset)
@@ -215,7 +215,7 @@ def scan_staged(matcher: Matcher, root: str, display_root: str | None = None,
                 diff: GitProcess | None = None, excluded: Callable[[str], bool] | None = None) -> ScanResult:
     """Scan the added lines of the staged change (the index, not the working tree).
     `diff` is a `git.start_staged_diff` already running (started before the rules loaded)."""
-    from . import git
+    from ..sources import git
 
     started = time.perf_counter()
     result = ScanResult()
@@ -242,7 +242,7 @@ def scan_staged_files(matcher: Matcher, root: str, staged: Sequence[StagedFile],
         else:
             scan_diff(matcher, path, item.diff, result)
     if binary:
-        from . import git
+        from ..sources import git
 
         contents = git.read_blobs(root, [item.blob for _, item in binary])
         for path, item in binary:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from .errors import CredwallError
+from ..errors import CredwallError
 
 # No `typing` at run time: this module is imported before git starts on the commit path.
 TYPE_CHECKING = False

@@ -15,16 +15,16 @@ import os
 import re
 from typing import NamedTuple
 
-from .filters import credential_key, literal_value_reason
-from .findings import make_finding
+from ..engine.filters import credential_key, literal_value_reason
+from ..engine.findings import make_finding
 from .structured import dotted
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterable, Iterator
 
-    from .hookkit import FileCheck
-    from .matcher import Match
+    from ..hookkit import FileCheck
+    from ..engine.matcher import Match
     from .structured import Leaf
 
     Path = tuple[str | int, ...]
@@ -103,7 +103,7 @@ def detect_client(path: str) -> str | None:
 def inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf], client: str | None = None) -> set[Path]:
     """Report literal credentials in every MCP servers table of one parsed document.
 
-    `data` and `leaves` are what `credwall.structured.load_any` (or `load_json`/`load_yaml`/
+    `data` and `leaves` are what `credwall.analysers.structured.load_any` (or `load_json`/`load_yaml`/
     `load_toml`) returned for the file at `path`. Servers tables are found at any depth by key
     (`mcpServers`, `servers`, `mcp_servers`, `context_servers`); a file named `*mcp.json` may also
     hold its servers at the top level, as a Claude Code plugin's `.mcp.json` can. VS Code `inputs`

@@ -35,10 +35,10 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
 
-from .rules import CONFIDENCES, SECRET_GROUP, Allowlist, Rule, RuleError
+from ..engine.rules import CONFIDENCES, SECRET_GROUP, Allowlist, Rule, RuleError
 
 if TYPE_CHECKING:
-    from .matcher import Match
+    from ..engine.matcher import Match
 
 NO_KEYWORDS_REASON = "imported from gitleaks without keywords"
 DEFAULT_CONFIDENCE = "medium"
@@ -1123,7 +1123,7 @@ def _string_list(body: str) -> list[str] | None:
 
 
 def _read_toml(path: str) -> dict[str, Any]:
-    from .structured import StructureError, load_toml_file
+    from ..analysers.structured import StructureError, load_toml_file
 
     try:
         return load_toml_file(path)
@@ -1290,7 +1290,7 @@ def filter_matches(entries: Sequence[PathAllowlist], path: str, text: str, match
     restricted (`only`) to other paths. `text` is the text the matches index."""
     if not entries or not matches:
         return list(matches)
-    from .matcher import allowlist_hit, allowlist_target
+    from ..engine.matcher import allowlist_hit, allowlist_target
 
     path = _normal_path(path)
     path_hit = {i: any(_compiled(p).search(path) for p in e.paths) for i, e in enumerate(entries)}
@@ -1322,7 +1322,7 @@ def filter_matches(entries: Sequence[PathAllowlist], path: str, text: str, match
 def _whole_match(match: Match, text: str) -> tuple[int, int]:
     """The span of the whole regex match around a match's secret (the matcher keeps only the
     secret's span): the rule's regex again, on the lines around it."""
-    from .matcher import Matcher
+    from ..engine.matcher import Matcher
 
     pattern = _compiled(match.rule.regex)
     for start, end in Matcher._regions(text, [match.start], match.rule.lines):

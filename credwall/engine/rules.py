@@ -12,8 +12,8 @@ import os
 import sys
 from typing import Any, Iterable, NamedTuple
 
-from . import __version__
-from .errors import CredwallError
+from .. import __version__
+from ..errors import CredwallError
 
 
 CONFIDENCES = ("low", "medium", "high")

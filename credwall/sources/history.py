@@ -1,6 +1,6 @@
 """Git history: the lines each commit added, scanned with the shared matcher.
 
-One `git log -p -U0` (credwall.git) is read as git writes it, one file's patch at a time, so
+One `git log -p -U0` (credwall.sources.git) is read as git writes it, one file's patch at a time, so
 memory stays bounded whatever the history's size. GitPython's object API (`iter_commits` and
 `Commit.diff(create_patch=True)`) was measured against it on bench/history.py's 2,400 commits:
 12.2 s against 0.8 s, as it runs one `git diff` per commit; so no GitPython here. Histories of
@@ -32,16 +32,16 @@ import sys
 import time
 
 from .diff import parse_unified_diff
-from .scan import ScanError, ScanResult, scan_bytes, scan_diff
-from .sources import MAX_FILE_BYTES, skip_reason_for_path
+from ..engine.scan import ScanError, ScanResult, scan_bytes, scan_diff
+from .files import MAX_FILE_BYTES, skip_reason_for_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterable, Iterator, Sequence, TextIO
 
-    from .findings import Finding
+    from ..engine.findings import Finding
     from .git import BlobReader
-    from .matcher import Matcher
+    from ..engine.matcher import Matcher
 
     # progress(commits done, commits in total (None: not counted), bytes of patch read)
     Progress = Callable[[int, "int | None", int], None]

@@ -1,0 +1,1 @@
+"""Importers of other scanners' configurations (gitleaks/betterleaks rules)."""

@@ -1,0 +1,1 @@
+"""Sources of text: files and directories, the staged change, git history."""
