@@ -137,51 +137,21 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def load_config(explicit: str | None = None) -> Config:
-    from .config import load_config as load
+    from .engine.session import load_config as load
 
     return load(explicit)
 
 
 def load_baseline(explicit: str | None, config: Config | None) -> Baseline | None:
-    """The baseline in force: --baseline FILE, else the config's `baseline`, else none."""
-    path = explicit or (config.baseline if config is not None else None)
-    if path is None:
-        return None
-    from .baseline import BaselineError, load_baseline as load
+    from .engine.session import load_baseline as load
 
-    if not os.path.isfile(path):
-        raise BaselineError(f"{path}: no such baseline; create it with `credwall baseline create {path}`")
-    return load(path)
+    return load(explicit, config)
 
 
 def load_matcher(config: Config | None = None, baseline: Baseline | None = None) -> Matcher:
-    """The rules in force (built-in packs, the config's extra packs, minus what it disables),
-    compiled once for this process (both caches live in the user cache dir)."""
-    import os.path
+    from .engine.session import load_matcher as load
 
-    from .engine.matcher import Matcher
-    from .engine.regexcache import RegexCompiler
-    from .engine.rules import builtin_pack_dir, cache_dir, load_rules, pack_files
-
-    path_filter = None
-    if config is None or config.file is None:
-        rules = load_rules()
-        allow_secret = None
-    else:
-        rules = config.select_rules(load_rules(pack_files(builtin_pack_dir()) + config.extra_rule_paths()))
-        allow_secret = config.secret_allowed()
-        entries = config.path_allowlists()
-        if entries:
-            from .importers.gitleaks import filter_matches
-
-            relative = config.relative
-
-            def path_filter(path: str, text: str, matches: list[Match]) -> list[Match]:
-                return filter_matches(entries, relative(path), text, matches)
-    keep = {r.regex for r in rules} | {p for r in rules for a in r.allowlists for p in a.regexes}
-    compiler = RegexCompiler(os.path.join(cache_dir(), "regex.marshal"), keep=keep)
-    sha1s = baseline.sha1s() if baseline is not None else frozenset()
-    return Matcher(rules, compiler, allow_secret=allow_secret, path_filter=path_filter, secret_sha1s=frozenset(sha1s))
+    return load(config, baseline)
 
 
 def emit(result: ScanResult, fmt: str, color: str, config: Config | None = None,

@@ -1,0 +1,129 @@
+"""The session: what every entry point loads once per process (the configuration, the rules as
+one compiled matcher, the baseline) and the suppressions applied at the end of every scan.
+
+`credwall scan`, each hook, the push hook, `baseline`, the agent guard, `audit` and `redact`
+all start here, so they judge a file with the same rules, the same allowlists and the same
+baseline. Nothing here parses arguments or prints.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False  # no `typing` at run time: this module loads on the commit path
+if TYPE_CHECKING:
+    from ..baseline import Baseline
+    from ..config import Config
+    from .matcher import Match, Matcher
+    from .rules import Rule
+    from .scan import ScanResult
+
+
+def load_config(explicit: str | None = None) -> Config:
+    """--config FILE, else the nearest `.credwall.toml` / `[tool.credwall]`, else defaults."""
+    from ..config import load_config as load
+
+    return load(explicit)
+
+
+def baseline_path(explicit: str | None, config: Config | None) -> str | None:
+    """The baseline in force: --baseline FILE, else the config's `baseline`, else none."""
+    return explicit or (config.baseline if config is not None else None)
+
+
+def load_baseline(explicit: str | None, config: Config | None) -> Baseline | None:
+    path = baseline_path(explicit, config)
+    if path is None:
+        return None
+    from ..baseline import BaselineError, load_baseline as load
+
+    if not os.path.isfile(path):
+        raise BaselineError(f"{path}: no such baseline; create it with `credwall baseline create {path}`")
+    return load(path)
+
+
+def load_rules_in_force(config: Config | None) -> list[Rule]:
+    """The built-in packs and the config's extra packs, less what the config disables."""
+    from .rules import builtin_pack_dir, load_rules, pack_files
+
+    if config is None or config.file is None:
+        return load_rules()
+    return config.select_rules(load_rules(pack_files(builtin_pack_dir()) + config.extra_rule_paths()))
+
+
+def load_matcher(config: Config | None = None, baseline: Baseline | None = None) -> Matcher:
+    """The rules in force compiled once for this process (both caches live in the user cache
+    dir), with the config's allow_regexes, the imported packs' path allowlists and the
+    baseline's detect-secrets hashes wired in."""
+    from .matcher import Matcher
+    from .regexcache import RegexCompiler
+    from .rules import cache_dir
+
+    rules = load_rules_in_force(config)
+    path_filter = None
+    allow_secret = None
+    if config is not None and config.file is not None:
+        allow_secret = config.secret_allowed()
+        entries = config.path_allowlists()
+        if entries:
+            from ..importers.gitleaks import filter_matches
+
+            relative = config.relative
+
+            def path_filter(path: str, text: str, matches: list[Match]) -> list[Match]:
+                return filter_matches(entries, relative(path), text, matches)
+    pattern_rules = [r for r in rules if r.regex]
+    keep = {r.regex for r in pattern_rules} | {p for r in pattern_rules for a in r.allowlists for p in a.regexes}
+    compiler = RegexCompiler(os.path.join(cache_dir(), "regex.marshal"), keep=keep)
+    sha1s = baseline.sha1s() if baseline is not None else frozenset()
+    return Matcher(rules, compiler, allow_secret=allow_secret, path_filter=path_filter,
+                   secret_sha1s=frozenset(sha1s))
+
+
+class Engine:
+    """One process's configuration, baseline and (loaded on first use) matcher.
+
+    Entry points build one with `Engine.load(...)` after starting git, so git works while the
+    rules load; the matcher is compiled the first time a scan needs it."""
+
+    def __init__(self, config: Config, baseline: Baseline | None = None, baseline_file: str | None = None,
+                 matcher: Matcher | None = None) -> None:
+        self.config = config
+        self.baseline = baseline
+        self.baseline_file = baseline_file
+        self._matcher = matcher
+
+    @classmethod
+    def load(cls, config_file: str | None = None, baseline_file: str | None = None, *,
+             use_baseline: bool = True) -> Engine:
+        """The configuration in force and its baseline (unless use_baseline is False).
+        Raises CredwallError subclasses for a malformed config or a missing baseline."""
+        config = load_config(config_file)
+        if not use_baseline:
+            return cls(config)
+        return cls(config, load_baseline(baseline_file, config), baseline_path(baseline_file, config))
+
+    @property
+    def matcher(self) -> Matcher:
+        if self._matcher is None:
+            self._matcher = load_matcher(self.config, self.baseline)
+        return self._matcher
+
+    def suppress(self, result: ScanResult, whole_tree: bool = False) -> str | None:
+        """Drop the findings the configuration allows by fingerprint and the baseline lists,
+        counting them in the result's notes. Returns the note about baseline entries nothing
+        matched (only for whole-tree scans: a partial scan sees too little to call one unused)."""
+        from ..config import apply_to_findings
+
+        apply_to_findings(result, self.config)
+        if self.baseline is None:
+            return None
+        from ..baseline import apply_baseline, unused_note
+
+        applied = apply_baseline(result, self.baseline, result.sha1_hits)
+        result.findings = applied.findings
+        if applied.suppressed:
+            result.notes["baselined"] += applied.suppressed
+        if whole_tree and applied.unused:
+            return unused_note(applied.unused, self.baseline_file or "the baseline")
+        return None
