@@ -37,7 +37,6 @@ from .engine.findings import fingerprint, mask
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .engine.findings import Finding
-    from .hookkit import FileCheck
     from .engine.matcher import Matcher
 
 JSON_VERSION = 1
@@ -135,7 +134,8 @@ def _from_findings(findings: Iterable[Finding], text: str | None, ini: bool = Fa
     return secrets
 
 
-_FILE_RULES = frozenset({"env-file-committed", "keystore-file", "terraform-state", "private-key-file"})
+_FILE_RULES = frozenset({"env-file-committed", "keystore-file", "terraform-state", "private-key-file",
+                         "agent-local-file-committed"})
 
 
 # --- reading files -----------------------------------------------------------------------------
@@ -151,44 +151,19 @@ def _read(path: str) -> bytes | None:
 
 
 def _text(data: bytes) -> str | None:
-    from .sources.files import decode
+    from .engine.decode import decode
 
     return decode(data).text
 
 
-def _context(matcher: Matcher) -> FileCheck:
-    from .hookkit import FileCheck
-    from .engine.scan import ScanResult
+def _analyse(matcher: Matcher, path: str, data: bytes) -> tuple[list[Finding], list[str]]:
+    """Findings and errors of one file, judged as every entry point judges it (credwall.pipeline)."""
+    from .engine.findings import ScanResult
+    from .pipeline import analyse_file
 
-    return FileCheck(matcher, ScanResult())
-
-
-def _run_check(matcher: Matcher, check: Any, path: str, data: bytes) -> tuple[list[Finding], list[str]]:
-    """Findings and errors of one hook check function on one file."""
-    ctx = _context(matcher)
-    try:
-        check(ctx, path, data)
-    except Exception as exc:  # one odd file must not end the inventory; it is listed instead
-        ctx.error(path, f"{type(exc).__name__}: {exc}")
-    return ctx.result.findings, [e.reason for e in ctx.result.errors]
-
-
-def _check_mcp(ctx: FileCheck, path: str, data: bytes) -> None:
-    """What the credwall-mcp hook checks in a file: every servers table, and for a file named as
-    an MCP config the rest of it too."""
-    from .analysers.mcp import inspect_mcp, inspect_remainder
-
-    text = _text(data)
-    if text is None:
-        ctx.error(path, "not a text file")
-        return
-    parsed = ctx.parse(path, text)  # malformed: an error, so the file is listed as unreadable
-    if parsed is None:
-        return
-    document, leaves = parsed
-    examined = inspect_mcp(ctx, path, document, leaves)
-    if classify(path) in ("mcp", "agent-settings"):
-        inspect_remainder(ctx, path, text, leaves, examined)
+    result = ScanResult()
+    analyse_file(matcher, path, data, result)
+    return result.findings, [e.reason for e in result.errors]
 
 
 def _unreadable(where: str, reason: str) -> Item:
@@ -228,7 +203,7 @@ def _quote(path: str) -> str:
 
 # --- the work tree -----------------------------------------------------------------------------
 
-_TREE_KINDS = frozenset({"env", "env-template", "keyfile", "mcp", "agent-settings"})
+_TREE_KINDS = frozenset({"env", "env-template", "keyfile", "mcp", "agent-settings", "agent", "ci"})
 
 
 def _git_state(root: str, rels: list[str]) -> tuple[str | None, set[str], set[str]]:
@@ -249,7 +224,6 @@ def _git_state(root: str, rels: list[str]) -> tuple[str | None, set[str], set[st
 
 
 def _tree(root: str, matcher: Matcher) -> list[Item]:
-    from .analysers.secretfiles import check as check_secret_file
     from .sources.files import walk
 
     candidates = []
@@ -271,10 +245,7 @@ def _tree(root: str, matcher: Matcher) -> list[Item]:
         if data is None:
             items.append(_unreadable(rel, "too large or not readable"))
             continue
-        if kind in ("mcp", "agent-settings"):
-            findings, errors = _run_check(matcher, _check_mcp, rel, data)
-        else:
-            findings, errors = _run_check(matcher, check_secret_file, rel, data)
+        findings, errors = _analyse(matcher, rel, data)
         if errors and not findings:
             items.append(_unreadable(rel, errors[0]))
             continue
@@ -317,6 +288,7 @@ def _tree_item(kind: str, rel: str, state: str, findings: list[Finding], text: s
                   "of a file agents can read; until then deny reads (`credwall check-ignores --fix`)")
         return Item("env-file", _severity("high", production), rel, what, "separate",
                     remedy if state != "untracked" else "add it to .gitignore, then " + remedy, production, secrets)
+    findings = [f for f in findings if f.rule_id != "agent-local-file-committed"]  # personal, not a credential
     if not findings:
         return None  # certificates, public keys, placeholder-only credential files
     ini = name in _INI_NAMES
@@ -329,6 +301,14 @@ def _tree_item(kind: str, rel: str, state: str, findings: list[Finding], text: s
                     "rotate" if tracked else "separate",
                     ("rotate them, then " if tracked else "")
                     + "replace each literal with a reference the client expands (`${VAR}`, `${env:VAR}`, `${input:id}`)",
+                    production, secrets)
+    if kind in ("agent", "ci"):
+        noun = "agent instruction file (every agent session reads it)" if kind == "agent" else "CI definition"
+        what = f"{noun} with {len(secrets)} credential(s): {_names(secrets)} ({_STATE[state]})"
+        remedy = ("keep them in the environment or a secret manager and reference them" if kind == "agent"
+                  else "store them in the CI system's secret store and reference them")
+        return Item("agent-file" if kind == "agent" else "ci-file", "critical" if tracked else _severity("high", production),
+                    rel, what, "rotate" if tracked else "separate", ("rotate them, then " if tracked else "") + remedy,
                     production, secrets)
     rules = {f.rule_id for f in findings}
     private = any("private-key" in r or r in ("keystore-file", "secret-key-file") for r in rules)
@@ -371,15 +351,15 @@ class _HomeFile(NamedTuple):
     paths: tuple[str, ...]  # under home; each that exists is an item
     kind: str  # cloud-cli | registry | paas-cli | cli-token | mcp-config
     what: str
-    fmt: str  # secretfiles | json | yaml | toml | ini | raw | exists | mcp
+    fmt: str  # keyfile | json | yaml | toml | ini | raw | exists | mcp
     action: str
     remedy: str
-    classify_as: str = ""  # the name credwall.analysers.secretfiles should judge it by, when not its own
+    classify_as: str = ""  # the name the key-file analyser should judge it by, when not its own
 
 
 _HOME_FILES = (
     # cloud CLIs
-    _HomeFile((".aws/credentials",), "cloud-cli", "AWS access keys", "secretfiles", "scope",
+    _HomeFile((".aws/credentials",), "cloud-cli", "AWS access keys", "keyfile", "scope",
               "use short-lived credentials (`aws sso login`, aws-vault) instead of long-lived keys; "
               "delete profiles not needed here"),
     _HomeFile((".aws/sso/cache",), "cloud-cli", "AWS SSO session tokens (short-lived)", "exists", "scope",
@@ -394,20 +374,20 @@ _HOME_FILES = (
               "exists", "scope", "`az logout` when done; keep sessions short"),
     _HomeFile((".azure/service_principal_entries.json",), "cloud-cli", "Azure service principal secrets", "exists",
               "scope", "log in with a managed identity or certificate; `az logout` to remove the stored secret"),
-    _HomeFile((".kube/config",), "cloud-cli", "Kubernetes cluster credentials", "secretfiles", "scope",
+    _HomeFile((".kube/config",), "cloud-cli", "Kubernetes cluster credentials", "keyfile", "scope",
               "use exec credential plugins (short-lived tokens) instead of static tokens and client keys"),
     # registries
-    _HomeFile((".npmrc",), "registry", "npm registry token", "secretfiles", "scope",
+    _HomeFile((".npmrc",), "registry", "npm registry token", "keyfile", "scope",
               "keep a read-only granular token here; publish from CI with trusted publishing"),
-    _HomeFile((".pypirc",), "registry", "PyPI credentials", "secretfiles", "scope",
+    _HomeFile((".pypirc",), "registry", "PyPI credentials", "keyfile", "scope",
               "publish from CI with trusted publishing, or use a project-scoped token"),
-    _HomeFile((".docker/config.json",), "registry", "container registry credentials", "secretfiles", "scope",
+    _HomeFile((".docker/config.json",), "registry", "container registry credentials", "keyfile", "scope",
               "use a credential helper (`credsStore`) instead of inline `auths`"),
     _HomeFile((".netrc", "_netrc"), "registry", "machine credentials (.netrc; the Heroku CLI keeps its token here)",
-              "secretfiles", "scope", "use per-tool credential helpers; `heroku logout` for Heroku's entries"),
-    _HomeFile((".git-credentials",), "registry", "git credentials in plain text", "secretfiles", "remove",
+              "keyfile", "scope", "use per-tool credential helpers; `heroku logout` for Heroku's entries"),
+    _HomeFile((".git-credentials",), "registry", "git credentials in plain text", "keyfile", "remove",
               "use a keychain-backed credential helper, then delete this file"),
-    _HomeFile((".config/git/credentials",), "registry", "git credentials in plain text", "secretfiles", "remove",
+    _HomeFile((".config/git/credentials",), "registry", "git credentials in plain text", "keyfile", "remove",
               "use a keychain-backed credential helper, then delete this file", ".git-credentials"),
     _HomeFile((".config/gh/hosts.yml",), "registry", "GitHub CLI token", "yaml", "scope",
               "let gh keep its token in the OS keychain (`gh auth login` without --insecure-storage)"),
@@ -512,18 +492,16 @@ def _home(home: str, matcher: Matcher) -> list[Item]:
 def _home_secrets(spec: _HomeFile, path: str, data: bytes, matcher: Matcher) -> tuple[list[Secret], list[str], str]:
     """(secrets, context names such as profiles and clusters, error)."""
     text = _text(data)
-    if spec.fmt == "secretfiles":
-        from .analysers.secretfiles import check
-
+    if spec.fmt == "keyfile":
         name = spec.classify_as or os.path.basename(path)
         judged = os.path.join(os.path.dirname(path), name)
-        findings, errors = _run_check(matcher, check, judged, data)
+        findings, errors = _analyse(matcher, judged, data)
         if errors and not findings:
             return [], [], errors[0]
         secrets = _from_findings(findings, text, ini=name in _INI_NAMES, netrc=name in (".netrc", "_netrc"))
         return secrets, _structured_names(path, text), ""
     if spec.fmt == "mcp":
-        findings, errors = _run_check(matcher, _check_mcp, path, data)
+        findings, errors = _analyse(matcher, path, data)
         if errors and not findings:
             return [], [], errors[0]
         return _from_findings(findings, text), [], ""
@@ -551,9 +529,9 @@ def _value_ok(value: str) -> bool:
 
 def _provider(matcher: Matcher, path: str, text: str) -> list[Finding]:
     """Provider-format tokens (ghp_…, AKIA…) anywhere in a file; generic keyword rules left out."""
-    ctx = _context(matcher)
-    generic = {r.id for r in matcher.rules if r.generic}
-    return [f for f in ctx.scan_text(path, text) if f.rule_id not in generic]
+    from .engine.findings import findings_from_matches
+
+    return findings_from_matches(path, text, [m for m in matcher.find(text) if not m.rule.generic])
 
 
 def _structured_secrets(fmt: str, path: str, text: str, matcher: Matcher) -> tuple[list[Secret], list[str], str]:
@@ -828,7 +806,7 @@ def audit(root: str, home: str | None, environ: Mapping[str, str], matcher: Matc
     the environment an agent would inherit (variable names are reported, never values).
     `matcher` defaults to the built-in rules."""
     if matcher is None:
-        from .cli import load_matcher
+        from .engine.session import load_matcher
 
         matcher = load_matcher()
     items = _tree(root, matcher)

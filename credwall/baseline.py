@@ -33,8 +33,8 @@ of the secret, at most 4 characters), exactly what `--format json` prints.
 
 detect-secrets: its `.secrets.baseline` stores `hashed_secret` = sha1(secret), which cannot be
 turned into our fingerprint without the secret. Imported entries keep the sha1; only the scanner
-knows secrets, so it reports which of them it saw (`imported_hits`, called where matches become
-findings) as fingerprint -> sha1, and `apply_baseline` and `update_baseline` use that map. The
+knows secrets, so it reports which of them it saw (credwall.engine.analysis, where candidates
+become findings) as fingerprint -> sha1, and `apply_baseline` and `update_baseline` use that map. The
 first `update` after an import rewrites every matched detect-secrets entry as a native one and
 drops the rest (types credwall does not report, e.g. detect-secrets' high-entropy strings, and
 its GitHub detector, which hashes only the `ghp` prefix).
@@ -43,14 +43,13 @@ its GitHub detector, which hashes only the `ghp` prefix).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, AbstractSet, Iterable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 
 from .errors import CredwallError
 
 if TYPE_CHECKING:
-    from .engine.findings import Finding
-    from .engine.matcher import Match
-    from .engine.scan import ScanResult
+    from .config import Config
+    from .engine.findings import Finding, ScanResult
 
 DEFAULT_FILENAME = ".credwall-baseline.jsonl"
 FORMAT_VERSION = 1
@@ -126,7 +125,7 @@ class Baseline:
         return f"Baseline({len(self.entries)} entries, root={self.root!r})"
 
     def sha1s(self) -> frozenset[str]:
-        """The detect-secrets hashes to look for while scanning (see `imported_hits`)."""
+        """The detect-secrets hashes to look for while scanning (the scan reports the ones it saw)."""
         return frozenset(e.sha1 for e in self.entries if e.imported)
 
     def dumps(self) -> str:
@@ -186,7 +185,7 @@ class UpdateSummary(NamedTuple):
 def update_baseline(old: Baseline, result: ScanResult,
                     sha1_hits: Mapping[str, str] | None = None) -> tuple[Baseline, UpdateSummary]:
     """The current findings, keeping the old entries' reasons; counts say what changed.
-    `sha1_hits` (fingerprint -> sha1, from `imported_hits` during the scan) converts imported
+    `sha1_hits` (fingerprint -> sha1, reported by the scan) converts imported
     detect-secrets entries into native ones."""
     _require_complete(result)
     sha1_hits = sha1_hits or {}
@@ -229,7 +228,7 @@ def apply_baseline(result: ScanResult, baseline: Baseline,
                    sha1_hits: Mapping[str, str] | None = None) -> Applied:
     """Split result's findings into new ones and baselined ones. Matching is by rule id and
     fingerprint, path aside (see the module docstring); imported detect-secrets entries match
-    through `sha1_hits` (fingerprint -> sha1 of the secret, from `imported_hits`).
+    through `sha1_hits` (fingerprint -> sha1 of the secret, reported by the scan).
 
     `unused` is meaningful only for a scan of the whole tree: a staged scan sees only the added
     lines, so nearly every entry would look unused there."""
@@ -270,31 +269,6 @@ def unused_note(unused: list[Entry], baseline_file: str, limit: int = 5) -> str:
     if count > limit:
         shown.append(f"  … and {count - limit} more")
     return "\n".join([head, *shown])
-
-
-# --- the detect-secrets hook (where secrets are known) ---------------------------------------------
-
-def secret_sha1(secret: str) -> str:
-    """The hash detect-secrets stores as `hashed_secret`."""
-    import hashlib
-
-    return hashlib.sha1(secret.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def imported_hits(matches: Iterable[Match], sha1s: AbstractSet[str]) -> dict[str, str]:
-    """fingerprint -> sha1 for the matches whose secret an imported detect-secrets entry lists.
-    Call it where matches become findings (the secret is known only there) when the baseline
-    has imported entries; reveals nothing the baseline file does not already hold."""
-    if not sha1s:
-        return {}
-    from .engine.findings import fingerprint
-
-    hits: dict[str, str] = {}
-    for match in matches:
-        sha1 = secret_sha1(match.secret)
-        if sha1 in sha1s:
-            hits[fingerprint(match.rule.id, match.secret)] = sha1
-    return hits
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -470,3 +444,49 @@ def import_detect_secrets(path: str, root: str | None = None) -> Baseline:
     entries = [Entry(path=file, sha1=sha1, source=f"{DETECT_SECRETS}: {', '.join(sorted(kinds))}")
                for (file, sha1), kinds in types.items()]
     return Baseline(entries, root if root is not None else os.path.dirname(os.path.abspath(path)))
+
+
+# --- the `credwall baseline` commands -------------------------------------------------------------
+
+def default_path(explicit: str | None, config: Config) -> str:
+    """--file, else the config's `baseline`, else .credwall-baseline.jsonl beside the config."""
+    return explicit or config.baseline or os.path.join(config.root, DEFAULT_FILENAME)
+
+
+def record(config: Config, path: str, *, update: bool, jobs: int | None = None) -> str:
+    """`baseline create` / `update`: scan the tree holding the baseline with the rules in force
+    and write every finding (update keeps the old entries' reasons). Returns what changed."""
+    from .engine.session import Engine
+    from .scan import scan_paths
+    from .sources import git
+
+    root = os.path.dirname(os.path.abspath(path))
+    old = None
+    if update:
+        if not os.path.isfile(path):
+            raise BaselineError(f"{path}: no baseline to update; create it with `credwall baseline create {path}`")
+        old = load_baseline(path)
+    engine = Engine(config, old)
+    result = scan_paths(engine.matcher, [root], jobs=jobs, excluded=config.excluder(),
+                        max_bytes=config.max_file_bytes)
+    from .config import apply_to_findings
+
+    apply_to_findings(result, config)
+    if old is None:
+        new = create_baseline(result, root)
+        message = f"wrote {len(new.entries)} entries"
+    else:
+        new, summary = update_baseline(old, result, result.sha1_hits)
+        message = summary.describe()
+    write_baseline(new, path)
+    if git.toplevel(root) is not None and ensure_merge_union(path):
+        message += "; added merge=union for it to .gitattributes (branches' baselines merge cleanly)"
+    return message
+
+
+def import_into(source: str, path: str) -> str:
+    """`baseline import`: a detect-secrets baseline's entries into ours (created or extended)."""
+    imported = import_detect_secrets(source, root=os.path.dirname(os.path.abspath(path)))
+    combined = load_baseline(path).combined(imported) if os.path.isfile(path) else imported
+    write_baseline(combined, path)
+    return f"imported {len(imported.entries)} detect-secrets entries"

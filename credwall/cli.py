@@ -1,7 +1,7 @@
 """The `credwall` command: `scan`, `rules`, `baseline`, `config`, `check-ignores`, `audit`, and
-the hand-offs to `agent-hook`, `install-agent-hooks` and `redact`. It also holds what every
-entry point shares: loading the configuration, baseline and matcher, and `emit` (suppressions,
-report, exit code).
+the hand-offs to `agent-hook`, `install-agent-hooks` and `redact`. Argument parsing and dispatch
+only: what a command does lives in its module (scan, history, baseline, report, audit, …), and
+what every entry point loads (configuration, rules, baseline) in credwall.engine.session.
 
 Exit codes: 0 clean, 1 findings, 2 usage, configuration or scan error."""
 
@@ -18,38 +18,11 @@ from .errors import CredwallError
 # `typing` costs ~3 ms; the commit path imports it only after git has started (see cli/git).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, NoReturn, Sequence
+    from typing import Sequence
 
-    from .baseline import Baseline
-    from .config import Config
-    from .engine.matcher import Match, Matcher
-    from .engine.scan import ScanResult
+    from .engine.session import Engine
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class _Formatter(argparse.HelpFormatter):
-    """argparse's formatter asks `shutil` for the terminal width, and importing shutil (with
-    bz2 and lzma) costs 2 ms on every commit; os.get_terminal_size answers the same."""
-
-    def __init__(self, prog: str) -> None:
-        try:
-            columns = os.get_terminal_size(sys.stderr.fileno()).columns
-        except (OSError, ValueError):
-            columns = int(os.environ.get("COLUMNS", "80")) if os.environ.get("COLUMNS", "").isdigit() else 80
-        super().__init__(prog, width=max(columns - 2, 40))
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse with credwall's exit code (2) for usage errors and a shutil-free formatter."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
-    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep its message short
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"credwall: error: {message}\n")
+from .options import EXIT_CLEAN, EXIT_ERROR, Parser, add_output_options
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,116 +96,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
-
-
-def add_output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("auto", *FORMATS), default="auto",
-                        help="auto: github annotations under GitHub Actions when not on a terminal, else text")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    parser.add_argument("--config", metavar="FILE", default=None,
-                        help="a .credwall.toml or pyproject.toml (default: the nearest one, walking up)")
-    parser.add_argument("--baseline", metavar="FILE", default=None,
-                        help="suppress the findings recorded in this baseline (default: the config's `baseline`)")
-
-
-def load_config(explicit: str | None = None) -> Config:
-    from .engine.session import load_config as load
-
-    return load(explicit)
-
-
-def load_baseline(explicit: str | None, config: Config | None) -> Baseline | None:
-    from .engine.session import load_baseline as load
-
-    return load(explicit, config)
-
-
-def load_matcher(config: Config | None = None, baseline: Baseline | None = None) -> Matcher:
-    from .engine.session import load_matcher as load
-
-    return load(config, baseline)
-
-
-def emit(result: ScanResult, fmt: str, color: str, config: Config | None = None,
-         baseline: Baseline | None = None, baseline_file: str | None = None, whole_tree: bool = False) -> int:
-    """Apply the configured suppressions (allowed fingerprints, the baseline), write the report
-    in the chosen format, and return the exit code."""
-    from . import report
-
-    if config is not None:
-        from .config import apply_to_findings
-
-        apply_to_findings(result, config)
-    if baseline is not None:
-        from .baseline import apply_baseline, unused_note
-
-        applied = apply_baseline(result, baseline, result.sha1_hits)
-        result.findings = applied.findings
-        if applied.suppressed:
-            result.notes["baselined"] += applied.suppressed
-        if whole_tree and applied.unused:  # a staged scan sees too little to call entries unused
-            sys.stderr.write(unused_note(applied.unused, baseline_file or "the baseline") + "\n")
-    _printable_paths(result)
-    if fmt == "auto":
-        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not sys.stdout.isatty()
-        fmt = "github" if in_actions else "text"
-    writers = {"json": report.write_json, "sarif": report.write_sarif, "junit": report.write_junit,
-               "github": report.write_github}
-    if fmt in writers:
-        writers[fmt](result, sys.stdout)
-        if fmt != "github":  # machine formats keep stdout clean; the summary goes to stderr
-            sys.stderr.write(report.summary(result) + "\n")
-    else:
-        use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-        report.write_text(result, sys.stdout, sys.stderr, color=use_color)
-    if result.errors:
-        return EXIT_ERROR
-    return EXIT_FINDINGS if result.findings else EXIT_CLEAN
-
-
-def printable(text: str) -> str:
-    """A file name's undecodable bytes (kept by os.fsdecode as lone surrogates) as \\xNN, so
-    every output format stays valid UTF-8 and a terminal never gets an encoding error."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _printable_paths(result: ScanResult) -> None:
-    result.findings = [f if printable(f.path) == f.path else f._replace(path=printable(f.path))
-                       for f in result.findings]
-    result.errors = [e if printable(e.path) == e.path else e._replace(path=printable(e.path))
-                     for e in result.errors]
-
-
 def _cmd_history(args: argparse.Namespace) -> int:
+    from .history import HistoryError, history_summary, scan_history, terminal_progress
+    from .report import emit
     from .sources import git
-    from .sources.history import HistoryError, history_summary, scan_history, terminal_progress
 
     if args.paths or args.staged:
         raise UsageError("--history takes no paths and no --staged")
     root = git.toplevel()
     if root is None:
         raise UsageError("--history needs a git repository")
-    config = load_config(args.config)
-    baseline = load_baseline(args.baseline, config)
+    engine = _engine(args)
     try:
-        result = scan_history(load_matcher(config, baseline), root, rev_range=args.rev_range, since=args.since,
+        result = scan_history(engine.matcher, root, rev_range=args.rev_range, since=args.since,
                               all_branches=args.all_branches, progress=terminal_progress(), jobs=args.jobs)
     except HistoryError as exc:
         raise UsageError(str(exc)) from None
     if result.empty is not None:
         print(history_summary(result), file=sys.stderr)
         return EXIT_CLEAN
-    code = emit(result, args.format, args.color, config, baseline)
+    code = emit(result, args.format, args.color, engine)
     print(history_summary(result), file=sys.stderr)
     return code
 
 
+def _engine(args: argparse.Namespace) -> Engine:
+    from .engine.session import Engine
+
+    return Engine.load(args.config, args.baseline)
+
+
 def _cmd_scan(args: argparse.Namespace) -> int:
+    from .report import emit
+
     if args.history:
         return _cmd_history(args)
     if (args.since or args.rev_range or args.all_branches):
@@ -246,71 +142,35 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         if root is None:
             raise UsageError("--staged needs a git work tree")
         diff = git.start_staged_diff(root)  # git works while the scanner imports and loads rules
-        from .engine.scan import scan_staged
+        from .scan import scan_staged
 
-        config = load_config(args.config)
-        baseline = load_baseline(args.baseline, config)
-        result = scan_staged(load_matcher(config, baseline), root, display_root=os.getcwd(), diff=diff,
-                             excluded=config.excluder())
-        return emit(result, args.format, args.color, config, baseline)
-    from .engine.scan import scan_paths, scan_stdin
+        engine = _engine(args)
+        result = scan_staged(engine.matcher, root, display_root=os.getcwd(), diff=diff,
+                             excluded=engine.config.excluder())
+        return emit(result, args.format, args.color, engine)
+    from .scan import scan_paths, scan_stdin
 
-    config = load_config(args.config)
-    baseline = load_baseline(args.baseline, config)
-    matcher = load_matcher(config, baseline)
+    engine = _engine(args)
     if args.paths == ["-"]:
-        result = scan_stdin(matcher, sys.stdin.buffer.read())
+        result = scan_stdin(engine.matcher, sys.stdin.buffer.read())
     elif "-" in args.paths:
         raise UsageError("- (stdin) cannot be combined with other paths")
     else:
-        result = scan_paths(matcher, args.paths or ["."], jobs=args.jobs, excluded=config.excluder(),
-                            max_bytes=config.max_file_bytes)
-    whole_tree = args.paths != ["-"]
-    return emit(result, args.format, args.color, config, baseline,
-                args.baseline or config.baseline, whole_tree=whole_tree)
-
-
-def _baseline_path(explicit: str | None, config: Config) -> str:
-    from .baseline import DEFAULT_FILENAME
-
-    return explicit or config.baseline or os.path.join(config.root, DEFAULT_FILENAME)
+        result = scan_paths(engine.matcher, args.paths or ["."], jobs=args.jobs, excluded=engine.config.excluder(),
+                            max_bytes=engine.config.max_file_bytes)
+    return emit(result, args.format, args.color, engine, whole_tree=args.paths != ["-"])
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
     from . import baseline as bl
+    from .engine.session import load_config
 
     config = load_config(args.config)
-    path = _baseline_path(args.file, config)
+    path = bl.default_path(args.file, config)
     if args.baseline_command == "import":
-        imported = bl.import_detect_secrets(args.source, root=os.path.dirname(os.path.abspath(path)))
-        combined = bl.load_baseline(path).combined(imported) if os.path.isfile(path) else imported
-        bl.write_baseline(combined, path)
-        print(f"credwall: imported {len(imported.entries)} detect-secrets entries into {path}", file=sys.stderr)
-        return EXIT_CLEAN
-    from .engine.scan import scan_paths
-
-    root = os.path.dirname(os.path.abspath(path))
-    old = None
-    if args.baseline_command == "update":
-        if not os.path.isfile(path):
-            raise bl.BaselineError(f"{path}: no baseline to update; create it with `credwall baseline create {path}`")
-        old = bl.load_baseline(path)
-    result = scan_paths(load_matcher(config, old), [root], jobs=args.jobs, excluded=config.excluder())
-    if config.allow:
-        from .config import apply_to_findings
-
-        apply_to_findings(result, config)
-    if old is None:
-        new = bl.create_baseline(result, root)
-        message = f"wrote {len(new.entries)} entries"
+        message = bl.import_into(args.source, path)
     else:
-        new, summary = bl.update_baseline(old, result, result.sha1_hits)
-        message = summary.describe()
-    bl.write_baseline(new, path)
-    from .sources import git
-
-    if git.toplevel(root) is not None and bl.ensure_merge_union(path):
-        message += "; added merge=union for it to .gitattributes (branches' baselines merge cleanly)"
+        message = bl.record(config, path, update=args.baseline_command == "update", jobs=args.jobs)
     print(f"credwall: {path}: {message}", file=sys.stderr)
     return EXIT_CLEAN
 
@@ -357,7 +217,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
                 print(f"{r.id:<{width}}  {r.confidence:<6}  {r.family:<10}  {r.description}")
             print(f"{len(rules)} rules", file=sys.stderr)
         return EXIT_CLEAN
-    from .engine.rulecheck import check_rules
+    from .rulecheck import check_rules
 
     files = args.files or pack_files(builtin_pack_dir())
     missing = [f for f in files if not os.path.isfile(f)]
@@ -406,6 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "config":
             from .config import describe
 
+            from .engine.session import load_config
+
             sys.stdout.write(describe(load_config(args.config)))
             return EXIT_CLEAN
         if args.command == "baseline":
@@ -413,11 +275,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check-ignores":
             from .ignores import check_ignores, patterns_from_config, write_report
 
+            from .engine.session import load_config
+
             report = check_ignores(os.getcwd(), fix=args.fix, patterns=patterns_from_config(load_config(args.config)))
             write_report(report, sys.stdout, sys.stderr, prog="credwall")
             return int(report.exit_code)
         if args.command == "audit":
             from .audit import audit, exit_code, render
+
+            from .engine.session import load_config, load_matcher
 
             items = audit(args.path, os.path.expanduser("~") if args.home else None, os.environ,
                           load_matcher(load_config(args.config)))

@@ -1415,7 +1415,7 @@ def redact_main(argv: Sequence[str] | None = None) -> int:
             print(f"credwall redact: error: {problem}", file=sys.stderr)
         return EXIT_ERROR
     try:
-        from .cli import load_config, load_matcher
+        from .engine.session import load_config, load_matcher
 
         redactor = Redactor(load_matcher(load_config(args.config)), emails=args.emails, ips=args.ips)
     except Exception as exc:  # noqa: BLE001 - a bad config or rule pack: say so, exit 2

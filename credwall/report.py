@@ -3,9 +3,13 @@ machines. Secrets appear only masked, in every format."""
 
 from __future__ import annotations
 
-from typing import TextIO
+import os
+import sys
+from typing import TYPE_CHECKING, TextIO
 
-from .engine.scan import ScanResult
+if TYPE_CHECKING:
+    from .engine.findings import ScanResult
+    from .engine.session import Engine
 
 JSON_VERSION = 1
 _RED, _YELLOW, _DIM, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m", "\033[0m"
@@ -194,3 +198,48 @@ def write_junit(result: ScanResult, out: TextIO) -> None:
               f'  <testsuite name="credwall" tests="{tests}" failures="{len(result.findings)}" '
               f'errors="{len(result.errors)}" time="{result.seconds:.3f}">\n'
               + "\n".join(cases) + "\n  </testsuite>\n</testsuites>\n")
+
+
+# --- one run's report ---------------------------------------------------------------------------
+
+def emit(result: ScanResult, fmt: str, color: str, engine: Engine | None = None, whole_tree: bool = False) -> int:
+    """Apply the engine's suppressions (fingerprints the config allows, the baseline), write the
+    report in the chosen format, and return the exit code (2 when the scan is incomplete)."""
+    from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+
+    if engine is not None:
+        note = engine.suppress(result, whole_tree)
+        if note:
+            sys.stderr.write(note + "\n")
+    _printable_paths(result)
+    if fmt == "auto":
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not sys.stdout.isatty()
+        fmt = "github" if in_actions else "text"
+    writers = {"json": write_json, "sarif": write_sarif, "junit": write_junit, "github": write_github}
+    if fmt in writers:
+        writers[fmt](result, sys.stdout)
+        if fmt != "github":  # machine formats keep stdout clean; the summary goes to stderr
+            sys.stderr.write(summary(result) + "\n")
+    else:
+        use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        write_text(result, sys.stdout, sys.stderr, color=use_color)
+    if result.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
+def printable(text: str) -> str:
+    """A file name's undecodable bytes (kept by os.fsdecode as lone surrogates) as \\xNN, so
+    every output format stays valid UTF-8 and a terminal never gets an encoding error."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _printable_paths(result: ScanResult) -> None:
+    result.findings = [f if printable(f.path) == f.path else f._replace(path=printable(f.path))
+                       for f in result.findings]
+    result.errors = [e if printable(e.path) == e.path else e._replace(path=printable(e.path))
+                     for e in result.errors]

@@ -23,7 +23,7 @@ import argparse
 import gc
 import sys
 
-from credwall.cli import EXIT_ERROR, Parser, load_config
+from credwall.options import EXIT_ERROR, Parser
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         from credwall.sources import git
+        from credwall.engine.session import load_config
         from credwall.ignores import check_ignores, patterns_from_config, write_report
 
         root = git.toplevel()

@@ -14,11 +14,12 @@ import pytest
 
 from credwall.baseline import (
     DEFAULT_FILENAME, HEADER, Baseline, BaselineError, Entry, apply_baseline, create_baseline,
-    ensure_merge_union, import_detect_secrets, imported_hits, load_baseline, unused_note,
+    ensure_merge_union, import_detect_secrets, load_baseline, unused_note,
     update_baseline, write_baseline,
 )
 from credwall.engine.matcher import Matcher
-from credwall.engine.scan import ScanResult, scan_paths
+from credwall.engine.findings import ScanResult
+from credwall.scan import scan_paths
 from tests import tokens
 from tests.conftest import GitRepo
 
@@ -235,11 +236,10 @@ def _detect_secrets_baseline(directory: Path, target: Path) -> Path:
 
 
 def _hits(matcher: Matcher, baseline: Baseline, names: list[str]) -> dict[str, str]:
-    """What the scanner's hook gathers: imported_hits on each file's matches."""
-    hits: dict[str, str] = {}
-    for name in names:
-        hits.update(imported_hits(matcher.scan(Path(name).read_text()), baseline.sha1s()))
-    return hits
+    """What a scan gathers when the baseline has imported entries: fingerprint -> sha1 of the
+    secrets it saw that those entries list."""
+    knowing = Matcher(matcher.rules + matcher.analyser_rules, secret_sha1s=baseline.sha1s())
+    return scan_paths(knowing, names, jobs=1).sha1_hits
 
 
 def test_a_real_detect_secrets_baseline_suppresses_its_findings(git_repo: GitRepo, matcher: Matcher,

@@ -73,7 +73,7 @@ def test_settings_env_and_permissions(here: Path, capsys: pytest.CaptureFixture[
     _write(here, ".claude/settings.json", json.dumps(settings, indent=2))
     assert main([".claude/settings.json"]) == 1
     out, err = capsys.readouterr()
-    assert ".claude/settings.json:3:23: agent-settings-env env.OPENAI_API_KEY" in out
+    assert ".claude/settings.json:3:24: agent-settings-env env.OPENAI_API_KEY" in out  # the value, after its quote
     assert "permissions.allow[1]" in out and "github-pat" in out
     assert "GITHUB_TOKEN" not in out  # a reference passes
     assert env_value not in out + err and secret not in out + err

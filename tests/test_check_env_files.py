@@ -308,7 +308,7 @@ def test_openvpn_config(run) -> None:  # type: ignore[no-untyped-def]
     code, out, err = run({"office.ovpn": text})
     assert code == 1
     rules = [line.split(" ")[1] for line in out.splitlines()]
-    assert rules == ["private-key-file", "credential-file"]
+    assert rules == ["openvpn-static-key", "credential-file"]
     secret_free(out + err, static, password)
     code, out, _ = run({"cert-only.ovpn": f"client\n<ca>\n{tokens.pem_certificate()}</ca>\nauth-user-pass creds.txt\n"})
     assert (code, out) == (0, "")
@@ -517,13 +517,17 @@ def test_json_output_carries_rule_ids_and_fingerprints_not_secrets(run) -> None:
     secret_free(out + err, password)
 
 
-def test_each_file_is_reported_by_one_hook(git_repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_hook_stands_aside_for_another(git_repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    """Which hooks .pre-commit-config.yaml enables changes nothing: the main hook and the
+    env-files hook both judge .env, with the same finding (a SKIPped hook weakens nothing)."""
+    from credwall.hooks.check_secrets import main as core_main
+
     git_repo.write(".env", "A=1\n")
-    git_repo.write(".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n  - id: credwall\n")
-    assert main([".env"]) == 0  # only the core hook is enabled: it owns .env
-    out, err = capsys.readouterr()
-    assert out == "" and "1 handled by another credwall hook" in err
-    git_repo.write(".pre-commit-config.yaml",
-                   "repos:\n- repo: local\n  hooks:\n  - id: credwall\n  - id: credwall-env-files\n")
-    assert main([".env"]) == 1
-    assert lines_of(capsys.readouterr().out) == [".env:1:1: env-file-committed"]
+    for config in ("repos:\n- repo: local\n  hooks:\n  - id: credwall\n",
+                   "repos:\n- repo: local\n  hooks:\n  - id: credwall\n  - id: credwall-env-files\n"):
+        git_repo.write(".pre-commit-config.yaml", config)
+        assert main([".env"]) == 1
+        env_hook = lines_of(capsys.readouterr().out)
+        assert core_main([".env"]) == 1
+        core_hook = lines_of(capsys.readouterr().out)
+        assert env_hook == core_hook == [".env:1:1: env-file-committed"]

@@ -165,13 +165,13 @@ def test_literal_token_is_blocked_with_json_path_line_and_client_advice(repo, ca
     repo.write(client.path, text)
     code, out, err = _run(capsys, client.path)
     assert code == 1, out + err
-    scheme = "Bearer " if "Bearer VALUE" in client.text else ""
-    line, column = _where(text, ('"' if client.quoted else "") + scheme + secret)
-    assert out.startswith(f"{client.path}:{line}:{column}: github-pat "), out
+    line, column = _where(text, secret)  # the secret's own position
+    found = [f for f in out.splitlines() if "agent-local-file-committed" not in f]  # settings.local.json itself
+    assert len(found) == 1, out  # one finding per value
+    assert found[0].startswith(f"{client.path}:{line}:{column}: github-pat "), out
     assert f" in {client.json_path};" in out
     assert client.advice in out
-    assert out.count("\n") == 1  # one finding per value
-    assert "1 finding in 1 file" in err
+    assert f"{len(out.splitlines())} finding" in err
     _no_leak(secret, out, err)
 
 
@@ -190,6 +190,9 @@ def test_reference_and_placeholders_pass(repo, capsys, client) -> None:  # type:
     for value in (client.reference, "<your-github-token>", "YOUR_GITHUB_TOKEN_HERE", "ghp_" + "x" * 36, ""):
         repo.write(client.path, client.text.replace("VALUE", value))
         code, out, err = _run(capsys, client.path)
+        if client.path.endswith("settings.local.json"):  # committing the file is itself a finding
+            assert code == 1 and out.count("\n") == 1 and "agent-local-file-committed" in out, (value, out, err)
+            continue
         assert (code, out) == (0, ""), (value, out, err)
         assert "no secrets found; scanned 1 file" in err
 
@@ -211,7 +214,7 @@ def test_headers_are_checked_by_name_and_scheme(repo, capsys) -> None:  # type: 
     assert code == 1
     lines = out.splitlines()
     assert len(lines) == 2, out
-    line, column = _where(text, f'"Bearer {bearer}')
+    line, column = _where(text, bearer)
     assert lines[0].startswith(f".mcp.json:{line}:{column}: mcp-literal-credential mcpServers.linear.headers.Authorization")
     assert '"Bearer ${LINEAR_TOKEN}"' in lines[0]  # the scheme stays in the suggested value
     assert "mcpServers.linear.headers.X-API-Key holds a literal credential" in lines[1]
@@ -374,6 +377,7 @@ def test_jsonc_comments_trailing_commas_and_secrets_in_comments(repo, capsys) ->
     assert code == 1, err
     lines = out.splitlines()
     line, column = _where(text, '"Bearer')
+    column += len('"Bearer ')  # the secret itself, after the scheme
     assert line == 8
     assert lines[0].startswith(f".vscode/mcp.json:8:{column}: mcp-literal-credential servers.api.headers.Authorization")
     assert lines[1].startswith(".vscode/mcp.json:11:") and "github-pat" in lines[1]  # this hook owns the file
@@ -462,28 +466,33 @@ def test_files_without_servers_are_ignored(repo, capsys) -> None:  # type: ignor
 
 # --- reuse by the agent-files hook ---------------------------------------------------------------
 
-def test_inspect_mcp_reports_and_returns_what_it_examined(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from credwall.cli import load_matcher
-    from credwall.hookkit import FileCheck
-    from credwall.analysers.mcp import inspect_mcp
-    from credwall.engine.scan import ScanResult
+def test_inspect_servers_reports_and_returns_what_it_examined(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from credwall.analysers.mcp import inspect_servers
     from credwall.analysers.structured import load_json
+    from credwall.engine.analysis import Analysis, resolve
+    from credwall.engine.session import load_matcher
 
     secret = _opaque(50)
     text = json.dumps({"env": {"ANTHROPIC_API_KEY": "x"}, "mcpServers": {"db": {"env": {"DB_PASSWORD": secret}}}})
     document, leaves = load_json(text)
-    ctx = FileCheck(load_matcher(), ScanResult())
-    examined = inspect_mcp(ctx, ".claude/settings.json", document, leaves)
-    assert [(f.rule_id, f.line) for f in ctx.result.findings] == [("mcp-literal-credential", 1)]
-    assert "mcpServers.db.env.DB_PASSWORD" in ctx.result.findings[0].message
+    matcher = load_matcher()
+    analysis = Analysis(".claude/settings.json", "agent-settings", text.encode(), text, matcher, matcher.rules_by_id)
+    examined = inspect_servers(analysis, document, leaves)
+    findings = resolve(analysis).findings
+    assert [(f.rule_id, f.line, f.column) for f in findings] == [("mcp-literal-credential", 1, text.index(secret) + 1)]
+    assert "mcpServers.db.env.DB_PASSWORD" in findings[0].message
     assert examined == {("mcpServers", "db", "env", "DB_PASSWORD")}  # the caller checks env itself
-    assert inspect_mcp(ctx, "x.json", {"env": {}}, []) == set()
+    assert inspect_servers(analysis, {"env": {}}, []) == set()
 
 
-def test_agent_settings_go_to_the_agent_hook_when_it_is_enabled(git_repo, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_agent_settings_are_judged_the_same_by_both_hooks(git_repo, capsys) -> None:  # type: ignore[no-untyped-def]
+    """.claude/settings.json is an MCP config and an agent file: both hooks give the same answer."""
+    from credwall.hooks.check_agent_files import main as agent_main
+
     git_repo.write(".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n  - id: credwall-mcp\n"
                                               "  - id: credwall-agent-files\n")
     git_repo.write(".claude/settings.json", _mcp({"s": {"env": {"API_TOKEN": _opaque(51)}}}))
     code, out, err = _run(capsys, ".claude/settings.json")
-    assert (code, out) == (0, "")
-    assert "1 handled by another credwall hook" in err
+    assert code == 1 and "mcp-literal-credential mcpServers.s.env.API_TOKEN" in out
+    assert agent_main([".claude/settings.json"]) == 1
+    assert capsys.readouterr().out == out

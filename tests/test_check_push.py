@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from credwall.hooks.check_push import main, push_revisions
+from credwall.hooks.check_push import main
+from credwall.push import push_revisions
 from tests import tokens
 from tests.conftest import REPO_ROOT, GitRepo
 

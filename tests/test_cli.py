@@ -97,7 +97,7 @@ def test_encodings(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-u
 
 
 def test_parallel_scan_matches_serial(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from credwall.engine import scan
+    from credwall import scan
 
     monkeypatch.chdir(tmp_path)
     for i in range(30):

@@ -1,4 +1,4 @@
-"""File classification and which enabled hook owns a file (hooks report each problem once)."""
+"""File classification: the kind of a file decides its analyser, whichever entry point reads it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from credwall.analysers.registry import ALL_HOOKS, classify, enabled_hooks, owned_by, owner
+from credwall.analysers.registry import ANALYSERS, HOOK_KINDS, KINDS, analyser, classify, kind_of
 from tests.conftest import REPO_ROOT
 
 
@@ -32,24 +32,27 @@ def test_classify(path: str, kind: str | None) -> None:
     assert classify(path) == kind
 
 
-def test_owner_is_the_most_specific_enabled_hook() -> None:
-    everything = set(ALL_HOOKS)
-    assert owner(".mcp.json", everything) == "credwall-mcp"
-    assert owner(".mcp.json", {"credwall"}) == "credwall"
-    assert owner(".claude/settings.json", everything) == "credwall-agent-files"
-    assert owner(".claude/settings.json", {"credwall", "credwall-mcp"}) == "credwall-mcp"
-    assert owner("src/app.py", everything) == "credwall"
-    assert owned_by("credwall", [".env", "app.py", "CLAUDE.md"], everything) == ["app.py"]
-    assert owned_by("credwall", [".env", "app.py"], None) == [".env", "app.py"]  # no config: take all
+@pytest.mark.parametrize(("path", "text", "kind"), [
+    (".vscode/settings.json", '{"mcp": {"servers": {"gh": {"command": "npx"}}}}', "mcp"),
+    ("team.code-workspace", '{"settings": {"mcp": {"servers": {"x": {"url": "https://x"}}}}}', "mcp"),
+    (".continue/config.yaml", "mcpServers:\n  - name: db\n    command: db-mcp\n", "mcp"),
+    ("package.json", '{"name": "app", "scripts": {"test": "jest"}}', "text"),
+    ("config.yaml", "servers:\n  - web01\n  - web02\n", "text"),  # servers, but nothing an MCP server has
+    ("src/app.py", "servers = {'mcp': 1}", "text"),  # not a structured file
+    (".mcp.json", "{}", "mcp"),  # by name, whatever it holds
+])
+def test_kind_of_looks_at_structured_content(path: str, text: str, kind: str) -> None:
+    assert kind_of(path, text) == kind
 
 
-def test_enabled_hooks_from_the_repo_config(tmp_path: Path) -> None:
-    assert enabled_hooks(str(tmp_path)) is None
-    (tmp_path / ".pre-commit-config.yaml").write_text(
-        "repos:\n- repo: https://example.invalid/credwall\n  rev: v0.1.0\n  hooks:\n"
-        "  - id: credwall\n  - id: credwall-mcp\n    args: [--color=never]\n"
-        "- repo: local\n  hooks:\n  - id: not-ours\n")
-    assert enabled_hooks(str(tmp_path)) == {"credwall", "credwall-mcp"}
+def test_every_kind_has_an_analyser_and_every_hook_names_kinds_that_exist() -> None:
+    assert set(ANALYSERS) == set(KINDS)
+    for kind in KINDS:
+        if kind != "text":
+            assert callable(analyser(kind))
+    for hook_id, kinds in HOOK_KINDS.items():
+        assert kinds is None or kinds <= set(KINDS), hook_id
+    assert HOOK_KINDS["credwall"] is None  # the main hook analyses every kind
 
 
 def test_hook_file_patterns_agree_with_classify() -> None:
@@ -59,8 +62,7 @@ def test_hook_file_patterns_agree_with_classify() -> None:
     import yaml
 
     hooks = {h["id"]: h for h in yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())}
-    kinds = {"credwall-env-files": {"env", "env-template", "keyfile"}, "credwall-mcp": {"mcp", "agent-settings"},
-             "credwall-agent-files": {"agent", "agent-settings"}, "credwall-ci": {"ci"}}
+    kinds = {hook_id: wanted for hook_id, wanted in HOOK_KINDS.items() if wanted is not None}
     samples = [p for p, _ in test_classify.pytestmark[0].args[1]]  # type: ignore[attr-defined]
     for hook_id, wanted in kinds.items():
         pattern = re.compile(hooks[hook_id]["files"])

@@ -20,7 +20,7 @@ from credwall.importers.gitleaks import (
     import_gitleaks, load_path_allowlists, translate_go_regex,
 )
 from credwall.engine.matcher import Matcher
-from credwall.engine.rulecheck import check_rules
+from credwall.rulecheck import check_rules
 from credwall.engine.rules import Allowlist, Rule, RuleError, load_pack, load_rules
 from tests.tokens import rand
 

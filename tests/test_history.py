@@ -9,10 +9,10 @@ import subprocess
 
 import pytest
 
-from credwall.sources import history
+from credwall import history
 from credwall.sources.git import GitError
-from credwall.sources.history import HistoryError, ProgressBar, scan_history, terminal_progress
-from credwall.engine.scan import scan_paths
+from credwall.history import HistoryError, ProgressBar, scan_history, terminal_progress
+from credwall.scan import scan_paths
 from tests import tokens
 from tests.conftest import GitRepo
 

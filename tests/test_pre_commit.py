@@ -96,7 +96,24 @@ def test_each_hook_id_blocks_its_kind_of_file(git_repo, hook_repo, pre_commit_ho
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
-def test_all_hooks_enabled_report_each_problem_once(git_repo, hook_repo, pre_commit_home) -> None:  # type: ignore[no-untyped-def]
+def _findings_by_hook(output: str) -> dict[str, set[str]]:
+    """`path:line:column: rule-id` lines of pre-commit's output, per hook id."""
+    import re
+
+    found: dict[str, set[str]] = {}
+    hook = ""
+    for line in output.splitlines():
+        if line.startswith("- hook id: "):
+            hook = line[len("- hook id: "):].strip()
+            found.setdefault(hook, set())
+        elif re.match(r"^\S+:\d+:\d+: [a-z0-9-]+ ", line):
+            found[hook].add(" ".join(line.split(" ", 2)[:2]))
+    return found
+
+
+def test_every_hook_gives_the_main_hooks_answer_for_its_files(git_repo, hook_repo, pre_commit_home) -> None:  # type: ignore[no-untyped-def]
+    """All hooks enabled: each subset hook reports exactly what the main `credwall` hook reports
+    for the same files (one engine); none stands aside because another is enabled."""
     path, sha = hook_repo
     config = {"repos": [{"repo": str(path), "rev": sha, "hooks": [{"id": h} for h in HOOK_IDS]}]}
     (git_repo.path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
@@ -106,10 +123,40 @@ def test_all_hooks_enabled_report_each_problem_once(git_repo, hook_repo, pre_com
     git_repo.git("add", ".pre-commit-config.yaml")
     proc = _pre_commit(["run", "--all-files"], git_repo.path, pre_commit_home)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    finding_lines = [line for line in proc.stdout.splitlines() if line.startswith(".mcp.json:")]
-    assert len(finding_lines) == 1, proc.stdout
-    for hook in HOOK_IDS:  # and every hook still blocks its own file
-        assert _fixture_for(hook)[2] in proc.stdout, (hook, proc.stdout)
+    found = _findings_by_hook(proc.stdout)
+    core = found["credwall"]
+    for hook in HOOK_IDS:
+        expected = _fixture_for(hook)[2]
+        if hook == "credwall-ignores":
+            assert expected in proc.stdout
+            continue
+        assert any(line.startswith(expected.split(": ")[0]) for line in found[hook]), (hook, proc.stdout)
+        assert found[hook] <= core, (hook, found[hook] - core)  # the same ids, lines and columns
+    assert any(line.startswith(".mcp.json:") for line in core) and any(line.startswith(".env:") for line in core)
+
+
+def test_skipping_a_subset_hook_never_lets_a_secret_through(git_repo, hook_repo, pre_commit_home) -> None:  # type: ignore[no-untyped-def]
+    """`SKIP=credwall-mcp` (or the MCP hook left out, or `stages: [manual]`) leaves the main hook
+    judging .mcp.json in full: the commit is blocked."""
+    path, sha = hook_repo
+    hooks = [{"id": "credwall"}, {"id": "credwall-mcp", "stages": ["manual"]}, {"id": "credwall-env-files"}]
+    config = {"repos": [{"repo": str(path), "rev": sha, "hooks": hooks}]}
+    (git_repo.path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    literal = tokens.rand(28, seed=93) + "7Q"
+    git_repo.stage(".mcp.json", '{"mcpServers": {"db": {"command": "npx", "args": ["db-mcp", "--api-key", "%s"]}}}'
+                   % literal)
+    git_repo.git("add", ".pre-commit-config.yaml")
+    install = _pre_commit(["install"], git_repo.path, pre_commit_home)
+    assert install.returncode == 0, install.stdout + install.stderr
+    env = dict(os.environ, PRE_COMMIT_HOME=str(pre_commit_home), PRE_COMMIT_COLOR="never",
+               SKIP="credwall-mcp,credwall-env-files")
+    proc = subprocess.run(["git", "commit", "-qm", "add mcp config"], cwd=git_repo.path, env=env,
+                          capture_output=True, text=True, check=False, timeout=900)
+    output = proc.stdout + proc.stderr  # git shows the hook's output on stderr
+    assert proc.returncode == 1, output
+    assert ".mcp.json:1:" in output and "mcp-literal-credential mcpServers.db.args[2]" in output, output
+    assert literal not in output
+    assert git_repo.git("rev-list", "--all").strip() == ""  # nothing reached a commit
 
 
 def test_a_failure_in_one_file_fails_the_commit(git_repo, hook_repo, pre_commit_home, monkeypatch) -> None:  # type: ignore[no-untyped-def]

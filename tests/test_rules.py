@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from credwall.engine.rulecheck import check_rule
+from credwall.rulecheck import check_rule
 from credwall.engine.rules import RuleError, builtin_pack_dir, load_pack, load_rules, pack_files
 
 RULES = load_rules(use_cache=False)
@@ -35,7 +36,44 @@ def test_pack_names_match_families() -> None:
 
 
 def test_keywordless_rules_explain_themselves() -> None:
-    assert all(r.keywords or r.no_keywords_reason for r in RULES)
+    assert all(r.keywords or r.no_keywords_reason or r.analyser for r in RULES)
+
+
+def test_every_rule_id_an_analyser_reports_is_data() -> None:
+    """Analysers name their rules by id; each id is a rule in patterns/ (with examples), and
+    each analyser rule in patterns/ is reported by some analyser."""
+    import credwall.analysers
+
+    source = "".join(p.read_text() for p in Path(credwall.analysers.__file__).parent.glob("*.py"))
+    reported = set(re.findall(r'\badd(?:_file)?\(\s*"([a-z0-9-]+)"', source))
+    reported |= set(re.findall(r'RULE_ID = "([a-z0-9-]+)"', source))
+    reported |= set(re.findall(r'_Slot\(.*"([a-z]+(?:-[a-z0-9]+)+)", message\)', source))
+    analyser_rules = {r.id for r in RULES if r.analyser}
+    assert reported and reported <= analyser_rules
+    literals = set(re.findall(r'"([a-z]+(?:-[a-z0-9]+)+)"', source))
+    assert analyser_rules <= literals
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("  - id: x\n    description: d\n    analyser: env\n    confidence: high\n"
+     "    examples: [{text: 'A=b', secret: b}]\n", "needs the file's `path`"),
+    ("  - id: x\n    description: d\n    analyser: sql\n    confidence: high\n", "analyser must be one of"),
+    ("  - id: x\n    description: d\n    analyser: env\n    confidence: high\n    keywords: [a]\n",
+     "do not apply to an analyser rule"),
+    ("  - id: x\n    description: d\n    analyser: env\n    confidence: high\n"
+     "    negative_examples: ['A=b']\n", "needs `path` and `text`"),
+])
+def test_analyser_rule_format_errors(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(RuleError, match=re.escape(message)):
+        load_pack(_write_pack(tmp_path, body))
+
+
+def test_an_analyser_rule_whose_example_is_missed_is_a_problem(tmp_path: Path) -> None:
+    pack = _write_pack(tmp_path, "  - id: env-file-value\n    description: d\n    analyser: env\n    confidence: high\n"
+                                 "    examples: [{path: notes.txt, text: 'API_TOKEN=Q9z482913abcDEF7', secret: x}]\n")
+    rule = load_pack(pack)[0]
+    assert check_rule(rule, [r for r in RULES if r.id != rule.id] + [rule]) == [
+        "bad.yaml: env-file-value: example 1 (notes.txt) is missed"]
 
 
 def _write_pack(tmp_path: Path, body: str) -> Path:

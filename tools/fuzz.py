@@ -34,8 +34,8 @@ def main() -> int:
     from credwall.engine.matcher import Matcher
     from credwall.analysers.mcp import inspect_mcp
     from credwall.engine.rules import load_rules
-    from credwall.engine.scan import ScanResult
-    from credwall.sources.files import decode
+    from credwall.scan import ScanResult
+    from credwall.engine.decode import decode
     from credwall.analysers.structured import StructureError, load_json, load_toml, load_yaml
 
     matcher = Matcher(load_rules())

@@ -28,6 +28,23 @@ def masked_example(matcher: Matcher, text: str) -> str:
     return text
 
 
+def masked_file(matcher: Matcher, path: str, text: str) -> str:
+    """A whole-file example with every finding the pipeline reports in it masked."""
+    from credwall.engine.findings import ScanResult
+    from credwall.pipeline import analyse_text
+
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    spans = []
+    for f in analyse_text(matcher, path, text, ScanResult()):
+        if (f.line, f.column, f.end_column) != (1, 1, 2) or f.end_line != 1:  # not a whole-file finding
+            start = starts[f.line - 1] + f.column - 1
+            end = starts[f.end_line - 1] + f.end_column - 1
+            spans.append((start, end, f.secret_masked))
+    for start, end, masked in sorted(spans, reverse=True):
+        text = text[:start] + masked + "[secret]" + text[end:]
+    return text
+
+
 def render() -> str:
     rules = load_packs(pack_files(ROOT / "patterns"))
     matcher = Matcher(rules)
@@ -45,11 +62,19 @@ def render() -> str:
                       + (f" · **checksum:** `{rule.checksum}`" if rule.checksum else "")
                       + (f" · **entropy floor:** {rule.entropy}" if rule.entropy is not None else "")
                       + (" · generic (keyword = value)" if rule.generic else ""), ""]
-            keywords = ", ".join(f"`{k}`" for k in rule.keywords) or f"none ({rule.no_keywords_reason})"
-            lines += [f"**Keywords:** {keywords}", ""]
+            if rule.analyser:
+                scope = "the whole file" if rule.scope == "file" else "a value"
+                lines += [f"**Found by:** the `{rule.analyser}` analyser, from the file's kind and structure "
+                          f"(it reports {scope})", ""]
+            else:
+                keywords = ", ".join(f"`{k}`" for k in rule.keywords) or f"none ({rule.no_keywords_reason})"
+                lines += [f"**Keywords:** {keywords}", ""]
             if rule.examples:
-                shape = masked_example(matcher, rule.examples[0].text)
-                lines += ["**Example (secret masked):**", "", "```", shape.strip(), "```", ""]
+                example = rule.examples[0]
+                shape = masked_example(matcher, masked_file(matcher, example.path, example.text)
+                                       if rule.analyser else example.text)
+                where = f" (`{example.path}`)" if example.path else ""
+                lines += [f"**Example{where} (secret masked):**", "", "```", shape.strip(), "```", ""]
             lines += [f"**What to do instead:** {REMEDY}", ""]
             if rule.references:
                 lines += ["**References:** " + ", ".join(f"<{ref}>" for ref in rule.references), ""]

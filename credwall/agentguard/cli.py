@@ -74,7 +74,7 @@ def load_policy() -> tuple[AgentPolicy, Any]:
     itself (for the matcher's rule selection). Raises on a malformed configuration."""
     from .policy import AgentPolicy, policy_from_table
 
-    from ..cli import load_config
+    from ..engine.session import load_config
 
     config = load_config(None)
     table = getattr(config, "agent", None)
@@ -141,7 +141,7 @@ def hook_main(argv: Sequence[str] | None = None, *, policy: AgentPolicy | None =
     keywords = None
     if matcher is None:
         def matcher() -> Matcher:
-            from ..cli import load_matcher
+            from ..engine.session import load_matcher
 
             return load_matcher(config)
 

@@ -422,7 +422,7 @@ class Guard:
         if self._matcher is None:
             source = self._matcher_source
             if source is None:
-                from ..cli import load_matcher
+                from ..engine.session import load_matcher
 
                 self._matcher = load_matcher()
             elif callable(source) and not hasattr(source, "scan"):

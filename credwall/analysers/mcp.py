@@ -16,21 +16,20 @@ import re
 from typing import NamedTuple
 
 from ..engine.filters import credential_key, literal_value_reason
-from ..engine.findings import make_finding
-from .structured import dotted
+from .structured import dotted, format_of
+from .values import value_span
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterable, Iterator
 
-    from ..hookkit import FileCheck
+    from ..engine.analysis import Analysis
     from ..engine.matcher import Match
     from .structured import Leaf
 
     Path = tuple[str | int, ...]
 
 RULE_ID = "mcp-literal-credential"
-CONFIDENCE = "high"  # a credential-named key and a value that passed every placeholder filter
 
 # Keys whose value is a table of servers, by client. `servers` is also common outside MCP, so
 # there (only) a table must hold at least one server-shaped entry to count.
@@ -100,24 +99,49 @@ def detect_client(path: str) -> str | None:
     return None
 
 
-def inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf], client: str | None = None) -> set[Path]:
-    """Report literal credentials in every MCP servers table of one parsed document.
+def analyse(a: Analysis) -> None:
+    """An MCP config (named by its path, or a structured file that may hold a servers table)."""
+    from .registry import classify
 
-    `data` and `leaves` are what `credwall.analysers.structured.load_any` (or `load_json`/`load_yaml`/
-    `load_toml`) returned for the file at `path`. Servers tables are found at any depth by key
-    (`mcpServers`, `servers`, `mcp_servers`, `context_servers`); a file named `*mcp.json` may also
-    hold its servers at the top level, as a Claude Code plugin's `.mcp.json` can. VS Code `inputs`
-    beside a table are inspected too.
+    if a.text is None:
+        a.error("not a text file (binary content)")
+        return
+    named = classify(a.path) in ("mcp", "agent-settings")
+    fmt = format_of(a.path)
+    if named:
+        parsed = a.parse(fmt)
+    else:  # a file that only might be one: if it does not parse, it is plain text
+        from .structured import StructureError, load_json, load_toml, load_yaml
 
-    Each value is judged once and reported at most once, at its line and column, through
-    `ctx.add`: a provider rule's id when the matcher recognises the value, else `mcp-literal-credential`
-    when a credential-named key (env var, header, flag, query parameter, input) holds a literal.
-    `client` picks the suggested reference syntax; by default it comes from the path.
+        try:
+            parsed = {"JSON": load_json, "YAML": load_yaml, "TOML": load_toml}[fmt](a.text)
+        except StructureError:
+            return
+    if parsed is None:
+        return
+    document, leaves = parsed
+    examined = inspect_servers(a, document, leaves)
+    if named:  # a file named as an MCP config: a credential anywhere in it is one of its servers'
+        inspect_remainder(a, leaves, examined)
 
-    Returns the paths of every leaf it judged (all leaves under the servers tables and their
-    inputs), so a caller that also scans the rest of the file can skip them and report nothing
-    twice. An empty set means the document has no servers table. Never raises on odd shapes.
+
+def inspect_servers(a: Analysis, data: Any, leaves: list[Leaf], client: str | None = None) -> set[Path]:
+    """Judge every value of every MCP servers table in one parsed document.
+
+    Servers tables are found at any depth by key (`mcpServers`, `servers`, `mcp_servers`,
+    `context_servers`); a file named `*mcp.json` may also hold its servers at the top level, as a
+    Claude Code plugin's `.mcp.json` can. VS Code `inputs` beside a table are inspected too.
+
+    Each value gets at most one finding: a provider rule's (the matcher recognised the value;
+    the finding gets the value's JSON path and the reference to use instead), else
+    `mcp-literal-credential` when a credential-named key (env var, header, flag, query
+    parameter, input) holds a literal. `client` picks the suggested reference syntax; by default
+    it comes from the path.
+
+    Returns the paths of every leaf it judged, so the caller can judge the rest of the file
+    differently. An empty set means the document has no servers table. Never raises on odd shapes.
     """
+    path = a.path
     if client is None:
         client = detect_client(path)
     flat = path.replace(os.sep, "/").rsplit("/", 1)[-1].lower().endswith("mcp.json")
@@ -125,7 +149,6 @@ def inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf], client
     examined: set[Path] = set()
     if not servers and not inputs:
         return examined
-    generic = {rule.id for rule in ctx.matcher.rules if rule.generic}
     by_path = {server.path: server for server in servers}
     args_lists: dict[Path, list[tuple[Leaf, _Server]]] = {}
     for leaf in leaves:
@@ -138,35 +161,29 @@ def inspect_mcp(ctx: FileCheck, path: str, data: Any, leaves: list[Leaf], client
             if len(rel) >= 2 and rel[-2] == "args" and isinstance(rel[-1], int):
                 args_lists.setdefault(leaf.path[:-1], []).append((leaf, server))  # judged as a whole below
                 continue
-            _judge(ctx, path, leaf, _leaf_candidates(rel, leaf.value), server, generic)
+            _judge(a, leaf, _leaf_candidates(rel, leaf.value), server)
         elif len(leaf.path) > 2 and leaf.path[-1] == "default" and leaf.path[:-2] in inputs:
             examined.add(leaf.path)
             decl = inputs[leaf.path[:-2]][leaf.path[-2]]  # type: ignore[index]
-            _judge(ctx, path, leaf, [_input_candidate(decl, leaf.value)],
-                   _Server(leaf.path[:-1], str(decl.get("id", "")), _client_of_inputs(client)), generic)
+            _judge(a, leaf, [_input_candidate(decl, leaf.value)],
+                   _Server(leaf.path[:-1], str(decl.get("id", "")), _client_of_inputs(client)))
     for items in args_lists.values():
         items.sort(key=lambda item: item[0].path[-1])
         per_leaf = _args_candidates([leaf.value for leaf, _ in items])
         for (leaf, server), candidates in zip(items, per_leaf):
-            _judge(ctx, path, leaf, candidates, server, generic)
+            _judge(a, leaf, candidates, server)
     return examined
 
 
-def inspect_remainder(ctx: FileCheck, path: str, text: str, leaves: list[Leaf], examined: set[Path]) -> None:
-    """For a file this hook owns by name: everything outside the servers tables, so a key that sits
-    elsewhere in `.mcp.json` (or in a comment) is not missed because the core hook stands aside."""
-    generic = {rule.id for rule in ctx.matcher.rules if rule.generic}
+def inspect_remainder(a: Analysis, leaves: list[Leaf], examined: set[Path]) -> None:
+    """Everything of a named MCP config outside its servers tables: a credential-named key with
+    a literal value is reported as in a server (pattern rules find the rest, comments included)."""
     outside = _Server((), "", None)
-    covered_lines: set[int] = set()
     for leaf in leaves:
-        covered_lines.update(range(leaf.line, leaf.line + leaf.value.count("\n") + 1 + ("\n" in leaf.value)))
         if leaf.path in examined:
             continue
         key = next((p for p in reversed(leaf.path) if isinstance(p, str)), None)
-        _judge(ctx, path, leaf, [_Candidate(key, leaf.value, "remainder", "")], outside, generic)
-    for finding in ctx.scan_text(path, text):  # comments and keys: text the leaves do not hold
-        if finding.line not in covered_lines:
-            ctx.add(finding)
+        _judge(a, leaf, [_Candidate(key, leaf.value, "remainder", "")], outside)
 
 
 # --- finding the servers ----------------------------------------------------------------------
@@ -347,18 +364,21 @@ def _split(line: str) -> list[str]:
 
 # --- judging ------------------------------------------------------------------------------------
 
-def _judge(ctx: FileCheck, path: str, leaf: Leaf, candidates: list[_Candidate], server: _Server,
-           generic: set[str]) -> None:
-    """At most one finding for this leaf: a provider rule, else a credential-named literal, else a
-    generic rule."""
-    matches = ctx.matcher.scan(leaf.value)
-    provider = next((m for m in matches if m.rule.id not in generic), None)
+def _judge(a: Analysis, leaf: Leaf, candidates: list[_Candidate], server: _Server) -> None:
+    """At most one finding for this leaf: a provider rule, else a credential-named literal, else
+    a generic rule (the merge in credwall.engine.analysis ranks them the same way)."""
+    matches = a.matches_in(leaf.start, leaf.end)
+    raw = a.text[leaf.start:leaf.end] if a.text is not None else ""
+    if not matches and leaf.value not in raw:  # escaped in the file: match the decoded value
+        matches = a.scan_value(leaf.value, leaf.start, leaf.end)
+        a.matches.extend(matches)
     where = dotted(leaf.path)
-    if provider is not None:
-        hint = _provider_candidate(provider, candidates)
-        _report(ctx, path, leaf, provider.rule.id, provider.secret, provider.rule.confidence,
-                f"{provider.rule.description} in {where}{hint.detail}; {_advice(hint, server)}")
-        return
+    if matches:
+        match = next((m for m in matches if not m.rule.generic), matches[0])
+        hint = _provider_candidate(match, candidates)
+        a.region(leaf.start, leaf.end, f" in {where}{hint.detail}; {_advice(hint, server)}")
+        if not match.rule.generic:
+            return
     for candidate in candidates:
         secret, detail = candidate.value.strip(), candidate.detail
         default = _DEFAULT_RE.search(secret)
@@ -367,14 +387,9 @@ def _judge(ctx: FileCheck, path: str, leaf: Leaf, candidates: list[_Candidate], 
         if not (candidate.forced or (candidate.key and credential_key(candidate.key))):
             continue
         if literal_value_reason(secret) is None:
-            _report(ctx, path, leaf, RULE_ID, secret, CONFIDENCE,
-                    f"{where}{detail} holds a literal credential; {_advice(candidate, server)}")
+            start, end = value_span(a.text or "", leaf.start, leaf.end, secret)
+            a.add(RULE_ID, start, end, secret, f"{where}{detail} holds a literal credential; {_advice(candidate, server)}")
             return
-    if matches:
-        match = matches[0]
-        hint = _provider_candidate(match, candidates)
-        _report(ctx, path, leaf, match.rule.id, match.secret, match.rule.confidence,
-                f"{match.rule.description} in {where}{hint.detail}; {_advice(hint, server)}")
 
 
 def _provider_candidate(match: Match, candidates: list[_Candidate]) -> _Candidate:
@@ -383,11 +398,6 @@ def _provider_candidate(match: Match, candidates: list[_Candidate]) -> _Candidat
         if match.secret in candidate.value:
             return candidate
     return _Candidate(None, match.secret, candidates[0].kind if candidates else "other", "")
-
-
-def _report(ctx: FileCheck, path: str, leaf: Leaf, rule_id: str, secret: str, confidence: str, message: str) -> None:
-    ctx.add(make_finding(rule_id=rule_id, path=path, line=leaf.line, column=leaf.column, secret=secret,
-                         confidence=confidence, message=message))
 
 
 # --- advice ---------------------------------------------------------------------------------------

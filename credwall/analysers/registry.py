@@ -1,9 +1,12 @@
-"""Which kind of file is this, and which enabled credwall hook owns it.
+"""Which kind of file is this, and which analyser reads it.
 
-Each file is classified once, by name, and handled by exactly one hook: the most specific one
-the repository enables. So a token in `.mcp.json` is reported by `credwall-mcp` (with its JSON
-path) and not again by `credwall`, while a repository that enables only `credwall` still has
-`.mcp.json` scanned as text.
+Each file is classified once: by its path (`.env.production`, `.mcp.json`, `CLAUDE.md`,
+`.github/workflows/ci.yml`, `id_ed25519`), and, for a structured file the path does not name
+(`.vscode/settings.json`, `*.code-workspace`, a YAML config), by a cheap look at its content
+(an MCP servers table). Every entry point analyses a file of a kind with that kind's analyser,
+so `credwall scan`, every hook, the staged and history scans, the agent guard and `audit` give
+one answer per file. The hook ids other than `credwall` are subsets of kinds for teams that
+want only a part; none of them changes what another reports.
 """
 
 from __future__ import annotations
@@ -13,25 +16,40 @@ import re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Iterable
+    from typing import Callable
 
-CORE_HOOK = "credwall"
-ENV_HOOK = "credwall-env-files"
-MCP_HOOK = "credwall-mcp"
-AGENT_HOOK = "credwall-agent-files"
-CI_HOOK = "credwall-ci"
-ALL_HOOKS = (CORE_HOOK, ENV_HOOK, MCP_HOOK, AGENT_HOOK, CI_HOOK)
+    from ..engine.analysis import Analysis
 
-# kind -> hooks that can handle it, most specific first (the core hook handles everything).
-_HANDLERS: dict[str, tuple[str, ...]] = {
-    "env": (ENV_HOOK, CORE_HOOK),
-    "env-template": (ENV_HOOK, CORE_HOOK),
-    "keyfile": (ENV_HOOK, CORE_HOOK),
-    "mcp": (MCP_HOOK, CORE_HOOK),
-    "agent-settings": (AGENT_HOOK, MCP_HOOK, CORE_HOOK),  # .claude/settings*.json: both shapes
-    "agent": (AGENT_HOOK, CORE_HOOK),
-    "ci": (CI_HOOK, CORE_HOOK),
+TEXT = "text"  # every file no other kind claims
+ENV, ENV_TEMPLATE, KEYFILE = "env", "env-template", "keyfile"
+MCP, AGENT, AGENT_SETTINGS, CI = "mcp", "agent", "agent-settings", "ci"
+KINDS = (TEXT, ENV, ENV_TEMPLATE, KEYFILE, MCP, AGENT, AGENT_SETTINGS, CI)
+
+# kind -> "module:function" of its analyser, imported on first use (hook start-up stays small).
+ANALYSERS = {
+    TEXT: "text:analyse",
+    ENV: "env:analyse",
+    ENV_TEMPLATE: "env:analyse",
+    KEYFILE: "keyfiles:analyse",
+    MCP: "mcp:analyse",
+    AGENT: "agent_files:analyse",
+    AGENT_SETTINGS: "agent_files:analyse",
+    CI: "ci:analyse",
 }
+
+# What each hook id analyses (None: everything). pre-commit's `files:` patterns in
+# .pre-commit-hooks.yaml select the same files by name.
+HOOK_KINDS: dict[str, frozenset[str] | None] = {
+    "credwall": None,
+    "credwall-env-files": frozenset({ENV, ENV_TEMPLATE, KEYFILE}),
+    "credwall-mcp": frozenset({MCP, AGENT_SETTINGS}),
+    "credwall-agent-files": frozenset({AGENT, AGENT_SETTINGS}),
+    "credwall-ci": frozenset({CI}),
+}
+
+# Structured files that may hold an MCP servers table without being named as an MCP config.
+STRUCTURED_SUFFIXES = (".json", ".jsonc", ".code-workspace", ".yaml", ".yml", ".toml")
+_SERVER_TABLE_WORDS = ("mcpservers", "mcp_servers", "context_servers", "servers")
 
 _ENV_TEMPLATE_SUFFIXES = ("example", "sample", "template", "dist", "defaults", "tmpl", "tpl")
 _KEY_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".p8", ".pkcs12",
@@ -60,6 +78,37 @@ _KUBE_RE = re.compile(r"(?:^|/)\.kube/config$|(?:^|/)\.docker/config\.json$")
 _CREDENTIALS_JSON_RE = re.compile(r"(?:credentials|service[-_]?account)[^/]*\.json$")
 # Encrypted env files (dotenv-vault, sops, age, gpg) are meant to be committed.
 _ENCRYPTED_SUFFIXES = (".vault", ".enc", ".age", ".gpg", ".asc", ".sops")
+
+
+def analyser(kind: str) -> Callable[[Analysis], None]:
+    import importlib
+
+    module, _, function = ANALYSERS[kind].partition(":")
+    return getattr(importlib.import_module(f"credwall.analysers.{module}"), function)  # type: ignore[no-any-return]
+
+
+def kind_of(path: str, text: str | None) -> str:
+    """The kind of a file: by its path, else by a cheap look at a structured file's content."""
+    kind = classify(path)
+    if kind is not None:
+        return kind
+    if text is not None and path.lower().endswith(STRUCTURED_SUFFIXES) and may_hold_servers(text):
+        return MCP
+    return TEXT
+
+
+def may_hold_servers(text: str) -> bool:
+    """Could this document hold an MCP servers table? (The analyser decides by parsing it.)"""
+    lowered = text[:1 << 20].lower() if len(text) > 1 << 20 else text.lower()
+    return any(word in lowered for word in _SERVER_TABLE_WORDS) and (
+        "command" in lowered or "url" in lowered or "mcp" in lowered)
+
+
+def needs_whole_file(path: str) -> bool:
+    """Must a change to this file be judged on the whole file (its structure), not only on the
+    added lines? Kinds other than plain text, and structured files whose content may make them
+    an MCP config."""
+    return classify(path) is not None or path.lower().endswith(STRUCTURED_SUFFIXES)
 
 
 def classify(path: str) -> str | None:
@@ -102,41 +151,3 @@ def _env_kind(name: str) -> str | None:
         return None
     parts = re.split(r"[._-]", stem)
     return "env-template" if any(p in _ENV_TEMPLATE_SUFFIXES for p in parts) else "env"
-
-
-def enabled_hooks(root: str | None) -> frozenset[str] | None:
-    """credwall hook ids enabled in the repository's .pre-commit-config.yaml, or None when there
-    is no readable config (then every hook handles every file it is given)."""
-    if root is None:
-        return None
-    path = os.path.join(root, ".pre-commit-config.yaml")
-    try:
-        with open(path, "rb") as fh:
-            text = fh.read(1024 * 1024).decode("utf-8", "replace")
-    except OSError:
-        return None
-    if "credwall" not in text:
-        return None
-    ids = set(re.findall(r"(?m)^\s*-?\s*id:\s*['\"]?(credwall[\w-]*)", text))
-    return frozenset(ids & set(ALL_HOOKS)) or None
-
-
-def owner(path: str, enabled: Iterable[str] | None) -> str:
-    """The hook that reports this file: the most specific enabled one (core when none is)."""
-    kind = classify(path)
-    handlers = _HANDLERS.get(kind or "", (CORE_HOOK,))
-    if enabled is None:
-        return handlers[0]
-    enabled_set = set(enabled)
-    for hook in handlers:
-        if hook in enabled_set:
-            return hook
-    return CORE_HOOK
-
-
-def owned_by(hook: str, paths: Iterable[str], enabled: Iterable[str] | None) -> list[str]:
-    """The paths this hook should report on. With no config every hook takes what it is given."""
-    if enabled is None:
-        return list(paths)
-    enabled_set = frozenset(enabled)
-    return [p for p in paths if owner(p, enabled_set) == hook]

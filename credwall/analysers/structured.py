@@ -24,6 +24,8 @@ class Leaf(NamedTuple):
     value: str  # scalars as text; numbers and booleans included, converted by str()
     line: int  # 1-based
     column: int  # 1-based
+    start: int = 0  # offsets of the value as written (quotes and escapes included) in the text
+    end: int = 0
 
 
 def dotted(path: tuple[str | int, ...]) -> str:
@@ -99,7 +101,8 @@ class _JsonParser:
             value = self.literal()
         line, column = self.where(start)
         if value is not None:
-            self.leaves.append(Leaf(path, value if isinstance(value, str) else _scalar_text(value), line, column))
+            text = value if isinstance(value, str) else _scalar_text(value)
+            self.leaves.append(Leaf(path, text, line, column, start, self.pos))
         return value
 
     def obj(self, path: tuple[str | int, ...], depth: int) -> dict[str, Any]:
@@ -213,7 +216,8 @@ def _yaml_node(node: Any, path: tuple[str | int, ...], depth: int, leaves: list[
         raise StructureError("too many nodes (alias expansion?): refused")
     if isinstance(node, yaml.ScalarNode):
         if node.value != "" and node.tag != "tag:yaml.org,2002:null":
-            leaves.append(Leaf(path, node.value, node.start_mark.line + 1, node.start_mark.column + 1))
+            leaves.append(Leaf(path, node.value, node.start_mark.line + 1, node.start_mark.column + 1,
+                               node.start_mark.index, node.end_mark.index))
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [_yaml_node(child, path + (i,), depth + 1, leaves, visits) for i, child in enumerate(node.value)]
@@ -260,9 +264,14 @@ def load_toml(text: str) -> tuple[Any, list[Leaf]]:
     except tomllib.TOMLDecodeError as exc:
         raise StructureError(str(exc)) from None
     lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
     leaves: list[Leaf] = []
     for path, value in _walk(data, (), 0):
-        leaves.append(Leaf(path, value, *_find_line(lines, path, value)))
+        line, column = _find_line(lines, path, value)
+        start = starts[line - 1] + column - 1
+        leaves.append(Leaf(path, value, line, column, start, start + len(value)))
     return data, leaves
 
 

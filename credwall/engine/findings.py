@@ -3,15 +3,24 @@ fingerprint (sha256 over rule id and secret) that baselines and allow-lists key 
 
 from __future__ import annotations
 
-from typing import Any, Iterable, NamedTuple
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
-from .matcher import Match
+if TYPE_CHECKING:
+    from .matcher import Match
 
 
 def fingerprint(rule_id: str, secret: str) -> str:
     import hashlib
 
     return hashlib.sha256(f"{rule_id}\0{secret}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def secret_sha1(secret: str) -> str:
+    """The hash detect-secrets stores as `hashed_secret` (imported baselines match on it)."""
+    import hashlib
+
+    return hashlib.sha1(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def mask(secret: str) -> str:
@@ -92,3 +101,34 @@ def make_finding(*, rule_id: str, path: str, line: int, column: int, secret: str
     return Finding(rule_id=rule_id, path=path, line=line, column=column, end_line=line,
                    end_column=column + len(first_line), confidence=confidence,
                    fingerprint=fingerprint(rule_id, secret), secret_masked=mask(secret), message=message)
+
+
+class ScanError(NamedTuple):
+    path: str
+    reason: str
+
+
+class ScanResult:
+    """What a scan found, read and skipped; merged across files, workers and sources."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.errors: list[ScanError] = []
+        self.files = 0
+        self.bytes = 0
+        self.seconds = 0.0
+        self.skipped: Counter[str] = Counter()  # reason -> files
+        self.notes: Counter[str] = Counter()  # e.g. "lossy" -> files decoded lossily
+        self.sha1_hits: dict[str, str] = {}  # fingerprint -> sha1, for imported detect-secrets baselines
+
+    def merge(self, other: ScanResult) -> None:
+        self.findings.extend(other.findings)
+        self.errors.extend(other.errors)
+        self.files += other.files
+        self.bytes += other.bytes
+        self.skipped.update(other.skipped)
+        self.notes.update(other.notes)
+        self.sha1_hits.update(other.sha1_hits)
+
+    def sort(self) -> None:
+        self.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule_id))

@@ -57,7 +57,10 @@ class Matcher:
                  secret_sha1s: frozenset[str] = frozenset()) -> None:
         import ahocorasick
 
-        self.rules: tuple[Rule, ...] = tuple(rules)
+        # Analyser rules (no regex: found by a file's analyser) are kept aside, by id.
+        self.rules: tuple[Rule, ...] = tuple(r for r in rules if r.regex)
+        self.analyser_rules: tuple[Rule, ...] = tuple(r for r in rules if not r.regex)
+        self.rules_by_id: dict[str, Rule] = {r.id: r for r in rules}
         self._allow_secret = allow_secret  # the configuration's allow_regexes
         # Per-path allowlists of imported (gitleaks) packs: (path, text, matches) -> matches kept.
         self.path_filter = path_filter
@@ -182,15 +185,20 @@ class Matcher:
         """All accepted matches in text order; where spans overlap, the most specific rule wins."""
         return self.scan_with_allowed(text)[0]
 
-    def scan_with_allowed(self, text: str) -> tuple[list[Match], int]:
-        """(matches, how many more were silenced by an inline allow marker on their line)."""
+    def find(self, text: str) -> list[Match]:
+        """All accepted matches in text order, overlaps resolved, inline allow markers not applied
+        (the pipeline applies them to every finding, pattern and analyser alike)."""
         matches: list[Match] = []
         for index, positions in self.keyword_hits(text).items():
             regions = self._regions(text, positions, self.rules[index].lines)
             matches.extend(self.candidates(text, index, regions))
         for index in self._keywordless:
             matches.extend(self.candidates(text, index, [(0, len(text))]))
-        resolved = resolve_overlaps(matches)
+        return resolve_overlaps(matches)
+
+    def scan_with_allowed(self, text: str) -> tuple[list[Match], int]:
+        """(matches, how many more were silenced by an inline allow marker on their line)."""
+        resolved = self.find(text)
         kept = [m for m in resolved if not inline_allowed(text, m.start)]
         return kept, len(resolved) - len(kept)
 

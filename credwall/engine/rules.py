@@ -21,10 +21,17 @@ SECRET_GROUP = "secret"
 _RULE_KEYS = frozenset({
     "id", "description", "keywords", "regex", "entropy", "min_length", "confidence", "checksum",
     "lines", "generic", "tags", "references", "examples", "negative_examples", "known_misses",
-    "no_keywords_reason", "allowlist",
+    "no_keywords_reason", "allowlist", "analyser", "scope",
 })
+# Analyser rules (patterns/context.yaml) are found by an analyser of the file's structure, not by a
+# regex; their examples are whole files: a path and a text.
+ANALYSER_RULE_KEYS = frozenset({"id", "description", "confidence", "analyser", "scope", "tags", "references",
+                                "examples", "negative_examples", "known_misses"})
+ANALYSERS = ("env", "keyfile", "mcp", "agent", "ci", "text")
+SCOPES = ("span", "file")
 ALLOWLIST_TARGETS = ("secret", "match", "line")
 _REQUIRED_KEYS = ("id", "description", "regex", "confidence")
+_ANALYSER_REQUIRED_KEYS = ("id", "description", "analyser", "confidence")
 
 
 class RuleError(CredwallError):
@@ -33,7 +40,8 @@ class RuleError(CredwallError):
 
 class Example(NamedTuple):
     text: str
-    secret: str
+    secret: str = ""  # empty in negative examples and for file-scope analyser rules
+    path: str = ""  # analyser rules: the file's path, which decides how it is analysed
 
 
 class Allowlist(NamedTuple):
@@ -66,9 +74,11 @@ class Rule(NamedTuple):
     no_keywords_reason: str | None = None
     allowlists: tuple[Allowlist, ...] = ()
     imported: bool = False  # from a pack marked `imported: true`: examples are optional
+    analyser: str | None = None  # set for analyser rules (no regex): which analyser reports it
+    scope: str = "span"  # analyser rules: "file" when the finding is about the whole file
     # The example fields stay last: the cache stores every field before them.
     examples: tuple[Example, ...] = ()
-    negative_examples: tuple[str, ...] = ()
+    negative_examples: tuple[Example, ...] = ()
     known_misses: tuple[Example, ...] = ()
 
     @property
@@ -92,6 +102,7 @@ class Rule(NamedTuple):
 
 
 _ALLOWLISTS = Rule._fields.index("allowlists")
+_CACHE_FORMAT = 2  # bumped whenever Rule's fields change
 
 
 def builtin_pack_dir() -> str:
@@ -121,13 +132,26 @@ def _as_str_tuple(value: Any, where: str, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _parse_example(raw: Any, where: str) -> Example:
+def _parse_example(raw: Any, where: str, *, analyser: bool = False, file_scope: bool = False) -> Example:
     if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
         raise RuleError(f"{where}: each example needs `text` (and `secret`) strings")
-    secret = raw.get("secret")
-    if not isinstance(secret, str) or not secret:
+    path = raw.get("path", "")
+    if analyser and (not isinstance(path, str) or not path):
+        raise RuleError(f"{where}: an analyser rule's example needs the file's `path`")
+    secret = raw.get("secret", "")
+    if not isinstance(secret, str) or (not secret and not file_scope):
         raise RuleError(f"{where}: example is missing its expected `secret`")
-    return Example(text=raw["text"], secret=secret)
+    return Example(text=raw["text"], secret=secret, path=path)
+
+
+def _parse_negative(raw: Any, where: str, *, analyser: bool = False) -> Example:
+    if analyser:
+        if not isinstance(raw, dict) or not isinstance(raw.get("text"), str) or not isinstance(raw.get("path"), str):
+            raise RuleError(f"{where}: an analyser rule's negative example needs `path` and `text`")
+        return Example(text=raw["text"], path=raw["path"])
+    if not isinstance(raw, str):
+        raise RuleError(f"{where}: `negative_examples` must be a list of strings")
+    return Example(text=raw)
 
 
 def _parse_allowlists(raw: Any, where: str) -> tuple[Allowlist, ...]:
@@ -175,6 +199,8 @@ def parse_rule(raw: Any, *, family: str, source: str, imported: bool = False) ->
     unknown = set(raw) - _RULE_KEYS
     if unknown:
         raise RuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    if "analyser" in raw:
+        return _parse_analyser_rule(raw, where, family=family, source=source)
     for key in _REQUIRED_KEYS:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise RuleError(f"{where}: missing or empty `{key}`")
@@ -225,8 +251,35 @@ def parse_rule(raw: Any, *, family: str, source: str, imported: bool = False) ->
         allowlists=_parse_allowlists(raw.get("allowlist"), where),
         imported=imported,
         examples=examples,
-        negative_examples=_as_str_tuple(raw.get("negative_examples"), where, "negative_examples"),
+        negative_examples=tuple(_parse_negative(n, where) for n in raw.get("negative_examples") or ()),
         known_misses=misses,
+    )
+
+
+def _parse_analyser_rule(raw: dict[str, Any], where: str, *, family: str, source: str) -> Rule:
+    unknown = set(raw) - ANALYSER_RULE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: key(s) {', '.join(sorted(unknown))} do not apply to an analyser rule")
+    for key in _ANALYSER_REQUIRED_KEYS:
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise RuleError(f"{where}: missing or empty `{key}`")
+    if raw["confidence"] not in CONFIDENCES:
+        raise RuleError(f"{where}: confidence must be one of {', '.join(CONFIDENCES)}")
+    if raw["analyser"] not in ANALYSERS:
+        raise RuleError(f"{where}: analyser must be one of {', '.join(ANALYSERS)}")
+    scope = raw.get("scope", "span")
+    if scope not in SCOPES:
+        raise RuleError(f"{where}: scope must be one of {', '.join(SCOPES)}")
+    file_scope = scope == "file"
+    return Rule(
+        id=raw["id"], description=raw["description"].strip(), regex="", confidence=raw["confidence"],
+        tags=_as_str_tuple(raw.get("tags"), where, "tags"),
+        references=_as_str_tuple(raw.get("references"), where, "references"),
+        family=family, source=source, analyser=raw["analyser"], scope=scope,
+        examples=tuple(_parse_example(e, where, analyser=True, file_scope=file_scope)
+                       for e in raw.get("examples") or ()),
+        negative_examples=tuple(_parse_negative(n, where, analyser=True) for n in raw.get("negative_examples") or ()),
+        known_misses=tuple(_parse_example(e, where, analyser=True, file_scope=True) for e in raw.get("known_misses") or ()),
     )
 
 
@@ -299,7 +352,7 @@ def load_rules(paths: list[str] | None = None, *, use_cache: bool = True) -> lis
         paths = pack_files(builtin_pack_dir())
     if not use_cache:
         return load_packs(paths)
-    key = (__version__, sys.version, _cache_key(paths))
+    key = (_CACHE_FORMAT, __version__, sys.version, _cache_key(paths))
     cache_file = os.path.join(cache_dir(), "rules.marshal")
     try:
         with open(cache_file, "rb") as fh:

@@ -1,14 +1,12 @@
-"""Sources of text: files and directories, decoding, and the paths skipped by default."""
+"""Files and directories: walking a tree, and the paths skipped by default (and why)."""
 
 from __future__ import annotations
 
-import codecs
 import os
 from typing import Iterator, NamedTuple
 
 # Files larger than this are reported as skipped (never silently): a later knob raises it.
 MAX_FILE_BYTES = 100 * 1024 * 1024
-_SNIFF_BYTES = 8192
 
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "bower_components", ".venv",
                         "venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache",
@@ -23,8 +21,6 @@ _BINARY_SUFFIXES = frozenset(
     " .class .so .dylib .dll .exe .o .a .lib .obj .pyc .pyo .whl .egg .woff .woff2 .ttf .otf"
     " .eot .sqlite .db .bin .dat .iso .dmg .deb .rpm .apk .ipa .wasm .npy .npz .pkl .parquet"
     .split())
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 # Scanners' own records of known findings: fingerprints and hashes, never secrets, but
@@ -48,28 +44,6 @@ def skip_reason_for_path(path: str) -> str | None:
     if (dot > 0 and name[dot:] in _BINARY_SUFFIXES) or name.endswith(".min.js.map"):
         return "binary"
     return None
-
-
-class Decoded(NamedTuple):
-    text: str | None  # None when the content is not text
-    note: str | None = None  # "binary", "utf-16", "lossy" … said in the summary
-
-
-def decode(data: bytes) -> Decoded:
-    """Text of a file's bytes: BOM-aware, NUL means binary, invalid UTF-8 is decoded lossily
-    (and counted) rather than skipped, so a stray Latin-1 byte cannot hide a token."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Decoded(data.decode(encoding), None if encoding == "utf-8-sig" else encoding)
-            except UnicodeDecodeError:
-                return Decoded(data.decode(encoding, "replace"), f"{encoding} lossy")
-    if b"\0" in data[:_SNIFF_BYTES]:
-        return Decoded(None, "binary")
-    try:
-        return Decoded(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return Decoded(data.decode("utf-8", "replace"), "lossy")
 
 
 def walk(root: str) -> Iterator[tuple[str, str | None]]:

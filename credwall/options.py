@@ -1,0 +1,49 @@
+"""What the `credwall` command and every hook share on the command line: the argument parser
+(usage errors exit 2), the output options, and the exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+TYPE_CHECKING = False  # `typing` costs ~3 ms; the commit path imports it only after git has started
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "github", "junit")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter asks `shutil` for the terminal width, and importing shutil (with
+    bz2 and lzma) costs 2 ms on every commit; os.get_terminal_size answers the same."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = os.get_terminal_size(sys.stderr.fileno()).columns
+        except (OSError, ValueError):
+            columns = int(os.environ.get("COLUMNS", "80")) if os.environ.get("COLUMNS", "").isdigit() else 80
+        super().__init__(prog, width=max(columns - 2, 40))
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with credwall's exit code (2) for usage errors and a shutil-free formatter."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep its message short
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog.split()[0]}: error: {message}\n")
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("auto", *FORMATS), default="auto",
+                        help="auto: github annotations under GitHub Actions when not on a terminal, else text")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--config", metavar="FILE", default=None,
+                        help="a .credwall.toml or pyproject.toml (default: the nearest one, walking up)")
+    parser.add_argument("--baseline", metavar="FILE", default=None,
+                        help="suppress the findings recorded in this baseline (default: the config's `baseline`)")

@@ -1,0 +1,231 @@
+"""Scans: the sources a run reads (paths, stdin, the staged change, a hook's file names) fed
+through the one pipeline (credwall.pipeline). Results say what was scanned, what was skipped
+and why; errors are collected per file and make the run fail (exit 2), never pass."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Sequence
+
+from .engine.findings import ScanError, ScanResult
+from .pipeline import analyse_change, analyse_file, needs_whole_file
+from .sources.files import MAX_FILE_BYTES, skip_reason_for_path, walk
+
+if TYPE_CHECKING:
+    from .engine.matcher import Matcher
+    from .sources.diff import StagedFile
+    from .sources.git import GitProcess
+
+    Excluded = Callable[[str], bool]
+
+# Below this many bytes a process pool costs more than it saves.
+_PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+
+def too_large(max_bytes: int) -> str:
+    """The summary's reason for a file over the size limit (config `max_file_mib`)."""
+    return f"larger than {max_bytes / (1024 * 1024):g} MiB (max_file_mib)"
+
+
+def _not_kind(kinds: Collection[str] | None) -> str:
+    return "not a file this hook checks"
+
+
+# --- paths ---------------------------------------------------------------------------------------
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _scan_file_list(matcher: Matcher, paths: Sequence[str], kinds: Collection[str] | None) -> ScanResult:
+    result = ScanResult()
+    for path in paths:
+        try:
+            data = _read(path)
+        except OSError as exc:
+            result.errors.append(ScanError(path, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if not analyse_file(matcher, path, data, result, kinds=kinds):
+            result.skipped[_not_kind(kinds)] += 1
+    return result
+
+
+def collect_paths(targets: Iterable[str], result: ScanResult, excluded: Excluded | None = None,
+                  max_bytes: int = MAX_FILE_BYTES) -> list[tuple[str, int]]:
+    """(path, size) of the files to read; skipped ones are counted in result by reason."""
+    files: list[tuple[str, int]] = []
+    for target in targets:
+        if not os.path.lexists(target):
+            result.errors.append(ScanError(target, "no such file or directory"))
+            continue
+        for path, reason in walk(target):
+            # Only what lies below the named target is judged: `credwall scan node_modules/x` scans x.
+            reason = reason or skip_reason_for_path(os.path.relpath(path, target) if path != target else path)
+            if reason is None and excluded is not None and excluded(path):
+                reason = "excluded by config"
+            if reason is not None:
+                result.skipped[reason] += 1
+                continue
+            try:
+                st = os.lstat(path)
+            except OSError as exc:
+                result.errors.append(ScanError(path, f"cannot stat: {exc.strerror or exc}"))
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                # A link's target is scanned where it lives (if it is in the tree), never
+                # followed out of it: a link to ~/.aws/credentials must not be read.
+                result.skipped["symlink"] += 1
+            elif not stat.S_ISREG(st.st_mode):
+                result.skipped["not a regular file"] += 1
+            elif st.st_size > max_bytes:
+                result.skipped[too_large(max_bytes)] += 1
+            else:
+                files.append((path, st.st_size))
+    return files
+
+
+_worker_state: tuple[Matcher, Collection[str] | None] | None = None  # set in pool workers (fork)
+
+
+def _worker_init(matcher: Matcher, kinds: Collection[str] | None) -> None:
+    global _worker_state
+    _worker_state = (matcher, kinds)
+
+
+def _worker_scan(paths: Sequence[str]) -> ScanResult:
+    assert _worker_state is not None
+    return _scan_file_list(_worker_state[0], paths, _worker_state[1])
+
+
+def _chunks(files: list[tuple[str, int]], parts: int) -> list[list[str]]:
+    """Split by size into about 4 chunks per worker, largest files first, for balance."""
+    count = max(1, parts * 4)
+    buckets: list[list[str]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for path, size in sorted(files, key=lambda f: -f[1]):
+        smallest = sizes.index(min(sizes))
+        buckets[smallest].append(path)
+        sizes[smallest] += size
+    return [b for b in buckets if b]
+
+
+def scan_paths(matcher: Matcher, targets: Iterable[str], jobs: int | None = None,
+               excluded: Excluded | None = None, max_bytes: int = MAX_FILE_BYTES,
+               kinds: Collection[str] | None = None) -> ScanResult:
+    """Files and directories, each file whole."""
+    started = time.perf_counter()
+    result = ScanResult()
+    files = collect_paths(targets, result, excluded, max_bytes)
+    total = sum(size for _, size in files)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and total >= _PARALLEL_MIN_BYTES and len(files) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
+                                 initargs=(matcher, kinds)) as pool:
+            for part in pool.map(_worker_scan, _chunks(files, jobs)):
+                result.merge(part)
+    else:
+        result.merge(_scan_file_list(matcher, [path for path, _ in files], kinds))
+    result.sort()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def scan_stdin(matcher: Matcher, data: bytes, name: str = "-") -> ScanResult:
+    started = time.perf_counter()
+    result = ScanResult()
+    analyse_file(matcher, name, data, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# --- the staged change ---------------------------------------------------------------------------
+
+def scan_staged(matcher: Matcher, root: str, display_root: str | None = None, diff: GitProcess | None = None,
+                excluded: Excluded | None = None, kinds: Collection[str] | None = None) -> ScanResult:
+    """What the staged change adds (read from the index, not the working tree). `diff` is a
+    `git.start_staged_diff` already running (started before the rules loaded)."""
+    from .sources import git
+
+    started = time.perf_counter()
+    result = ScanResult()
+    scan_staged_files(matcher, root, git.staged_files(root, diff), result, display_root, excluded, kinds)
+    result.sort()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def scan_staged_files(matcher: Matcher, root: str, staged: Sequence[StagedFile], result: ScanResult,
+                      display_root: str | None = None, excluded: Excluded | None = None,
+                      kinds: Collection[str] | None = None, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Plain-text files: their hunks. Every other kind, and files git calls binary: their staged
+    blob, whole, keeping what the change adds."""
+    whole: list[tuple[str, StagedFile]] = []
+    for item in staged:
+        path = _display(root, item.path, display_root)
+        reason = skip_reason_for_path(path)
+        if reason is None and excluded is not None and excluded(os.path.join(root, os.fsdecode(item.path))):
+            reason = "excluded by config"
+        if reason is not None:
+            result.skipped[reason] += 1
+        elif item.diff.binary or needs_whole_file(path):
+            whole.append((path, item))
+        elif kinds is not None and "text" not in kinds:
+            result.skipped[_not_kind(kinds)] += 1
+        else:
+            analyse_change(matcher, path, item.diff, result)
+    if whole:
+        from .sources import git
+
+        contents = git.read_blobs(root, [item.blob for _, item in whole])
+        for path, item in whole:
+            data = contents[item.blob]
+            if len(data) > max_bytes:
+                result.skipped[too_large(max_bytes)] += 1
+            elif not analyse_file(matcher, path, data, result, kinds=kinds, change=item.diff):
+                result.skipped[_not_kind(kinds)] += 1
+
+
+def _display(root: str, rel: bytes, display_root: str | None) -> str:
+    """A repo-relative git path shown relative to the directory the user ran from."""
+    full = os.path.join(root, os.fsdecode(rel))
+    return os.path.relpath(full, display_root) if display_root else os.fsdecode(rel)
+
+
+# --- a hook's file names -------------------------------------------------------------------------
+
+def scan_filenames(matcher: Matcher, filenames: Sequence[str], *, root: str | None,
+                   diff: GitProcess | None = None, excluded: Excluded | None = None,
+                   max_bytes: int = MAX_FILE_BYTES, kinds: Collection[str] | None = None) -> ScanResult:
+    """What pre-commit passes: a file with a staged change is judged on what the change adds,
+    read from the index (so unstaged edits can neither hide nor invent a finding); a file with
+    none (`pre-commit run --all-files`, `--files`) is judged whole."""
+    from .sources import git
+
+    started = time.perf_counter()
+    result = ScanResult()
+    if excluded is not None:
+        kept = [f for f in filenames if not excluded(f)]
+        if len(kept) != len(filenames):
+            result.skipped["excluded by config"] += len(filenames) - len(kept)
+        filenames = kept
+    whole = list(filenames)
+    if root is not None and filenames:
+        by_git_path = {os.fsencode(os.path.relpath(os.path.abspath(f), root)).replace(os.sep.encode(), b"/"): f
+                       for f in filenames}
+        staged = [s for s in git.staged_files(root, diff) if s.path in by_git_path]
+        scan_staged_files(matcher, root, staged, result, display_root=os.getcwd(), kinds=kinds, max_bytes=max_bytes)
+        staged_names = {by_git_path[s.path] for s in staged}
+        whole = [f for f in filenames if f not in staged_names]
+    if whole:
+        result.merge(scan_paths(matcher, whole, jobs=1 if len(whole) < 50 else None, max_bytes=max_bytes,
+                                kinds=kinds))
+    result.sort()
+    result.seconds = time.perf_counter() - started
+    return result
