@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from credwall.importers.gitleaks import (
-    NO_KEYWORDS_REASON, GoRegexError, PathAllowlist, dump_pack, file_skipped, filter_matches,
-    import_gitleaks, load_path_allowlists, translate_go_regex,
-)
+from credwall.engine.path_allowlists import PathAllowlist, file_skipped, filter_matches, load_path_allowlists
+from credwall.importers.gitleaks import dump_pack, import_gitleaks
+from credwall.importers.gitleaks.re2_to_regex import GoRegexError, translate_go_regex
+from credwall.importers.gitleaks.reader import NO_KEYWORDS_REASON
 from credwall.engine.matcher import Matcher
 from credwall.engine.rulecheck import check_rules
 from credwall.engine.rules import Allowlist, Rule, RuleError, load_pack, load_rules
@@ -290,16 +290,6 @@ def test_path_allowlists_for_the_scan_layer(tmp_path: Path) -> None:
     assert kept("docs/keys.md") == set()               # docs-key allowed under docs/, php-only not here
     assert kept("samples/keys.md") == {doc1}           # AND: path and ^dock_0
     assert kept(os.path.join(".", "samples", "k.php")) == {doc1, php}
-
-
-def test_allowlist_match_target_at_the_scan_layer() -> None:
-    rule = Rule(id="r", description="d", regex=r"key=(?P<secret>[a-z0-9]{12})", confidence="high",
-                keywords=("key=",))
-    entry = PathAllowlist(("r",), ("^gen/",), Allowlist("match", ("^key=0",), (), True))
-    text = "key=0" + rand(11, LOWER, seed=60) + "\nkey=1" + rand(11, LOWER, seed=61) + "\n"
-    matches = Matcher([rule]).scan(text)
-    assert [m.secret[0] for m in filter_matches([entry], "gen/x", text, matches)] == ["1"]
-    assert len(filter_matches([entry], "src/x", text, matches)) == 2
 
 
 # --- the YAML pack ------------------------------------------------------------------------------
