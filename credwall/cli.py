@@ -331,8 +331,13 @@ def _cmd_rules_import(args: argparse.Namespace) -> int:
         print(f"credwall: {problem}", file=sys.stderr)
     errors = sum(p.severity == "error" for p in imported.problems)
     warnings = len(imported.problems) - errors
-    print(f"credwall: imported {len(imported.rules)} rule(s) from {args.file}; {errors} error(s), "
-          f"{warnings} warning(s)" + (f"; wrote {args.output}" if args.output else ""), file=sys.stderr)
+    left_out = imported.rules_read - len(imported.rules)
+    print(f"credwall: imported {len(imported.rules)} of {imported.rules_read} rule(s) from {args.file}"
+          + (f" ({left_out} left out, said why above)" if left_out else "")
+          + f"; {errors} error(s), {warnings} warning(s)" + (f"; wrote {args.output}" if args.output else ""),
+          file=sys.stderr)
+    # Warnings (rules left out on purpose, e.g. path-only ones) still give a usable pack: exit 0.
+    # Errors mean the config holds rules that credwall could not read as gitleaks would: exit 2.
     return EXIT_ERROR if errors else EXIT_CLEAN
 
 
@@ -364,6 +369,10 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"no such rule pack: {', '.join(missing)}")
     rules = load_packs(files)
+    from .engine.path_allowlists import load_path_allowlists
+
+    for pack in files:  # what a scan also loads from the pack: a bad entry fails here, not there
+        load_path_allowlists(pack)
     problems = check_rules(rules)
     for problem in problems:
         print(problem)

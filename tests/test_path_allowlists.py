@@ -94,3 +94,13 @@ def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
+
+
+def test_rules_check_loads_the_path_allowlists_too(tmp_path: Path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A scan loads a pack's path_allowlists, so `rules check` does too: a bad one fails there."""
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / "ok.yaml", PACK_HEAD + "path_allowlists:\n  - {paths: ['^vendor/']}\n")
+    assert run_cli("rules", "check", "ok.yaml")[0] == 0
+    _write(tmp_path / "bad.yaml", PACK_HEAD + "path_allowlists:\n  - {paths: ['(vendor']}\n")
+    code, _, err = run_cli("rules", "check", "bad.yaml")
+    assert code == 2 and "bad.yaml: bad path_allowlists regex '(vendor'" in err

@@ -89,13 +89,19 @@ def parse_path_allowlists(raw: Any, where: str) -> list[PathAllowlist]:
 
 def load_path_allowlists(pack: str | os.PathLike[str]) -> list[PathAllowlist]:
     """The `path_allowlists` of a YAML pack (empty for packs without them)."""
-    import yaml
-
     path = os.fspath(pack)
     try:
         with open(path, "rb") as fh:
-            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except (OSError, yaml.YAMLError) as exc:
+            raw = fh.read()
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read: {exc}") from None
+    if b"path_allowlists" not in raw:  # most packs: no need to parse the YAML a second time
+        return []
+    import yaml
+
+    try:
+        data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except yaml.YAMLError as exc:
         raise RuleError(f"{path}: cannot read: {exc}") from None
     return parse_path_allowlists(data.get("path_allowlists") if isinstance(data, dict) else None, path)
 

@@ -16,6 +16,9 @@ betterleaks:
   `credwall.engine.path_allowlists`, as do rule `path` restrictions. Global content allowlists
   are folded into every imported rule; global path allowlists apply to every rule. betterleaks
   `filter` programs are read by `expr_filter` as far as they map onto the same things.
+- **Path-only rules** (a `path`, no `regex`) report a file for its name alone: credwall's rules
+  match content, so they are left out with a warning that says what covers them instead (the
+  `credwall-env-files` hook judges secret files by name).
 - **Differences that stay.** credwall's shared filters (placeholders, references) also run; a
   rule's regex runs only on the lines around a keyword hit (widened by `lines` when the regex
   can span lines), where gitleaks runs it on the whole file once a keyword occurs anywhere.
@@ -39,8 +42,10 @@ DEFAULT_FAMILY = "imported"
 
 
 class Problem(NamedTuple):
-    """Something in the TOML that was not imported as written. `error`: the rule (or the
-    allowlist) named was left out; `warning`: imported, but it behaves differently."""
+    """Something in the TOML that was not imported as written. `error`: the config is wrong, or
+    asks for what credwall cannot run, and the rule (or allowlist) named was left out;
+    `warning`: imported but it behaves differently, or left out on purpose (the message says
+    why and what to use instead)."""
 
     rule_id: str | None  # None: the file or its global allowlist
     message: str
@@ -58,6 +63,7 @@ class ImportResult(NamedTuple):
     # The global content allowlists, already in every rule's `allowlists`; `dump_pack` writes
     # them once, as the pack-level `allowlist`.
     shared_allowlists: tuple[Allowlist, ...] = ()
+    rules_read: int = 0  # `[[rules]]` entries in the TOML, imported or not
 
 
 _RULE_KEYS = frozenset({
@@ -112,6 +118,7 @@ class _Importer:
         self.problems: list[Problem] = []
         self.path_allowlists: list[PathAllowlist] = []
         self.shared: list[Allowlist] = []
+        self.rules_read = 0
 
     def warn(self, rule_id: str | None, message: str) -> None:
         self.problems.append(Problem(rule_id, message, "warning"))
@@ -212,6 +219,8 @@ class _Importer:
             if parsed is None or parsed.field not in _FILTER_FIELDS:
                 skipped.append(term if len(term) < 60 else term[:57] + "...")
                 continue
+            if not parsed.items:  # `matchesAny(x, [])` is never true: nothing to drop
+                continue
             try:
                 if parsed.function == "containsAny":
                     patterns = [re.escape(s) for s in parsed.items]
@@ -254,8 +263,13 @@ class _Importer:
         pattern = raw.get("regex")
         if not isinstance(pattern, str) or not pattern:
             if raw.get("path"):
-                self.error(rule_id, "path-only rules are not supported (credwall matches content; "
-                                    "the credwall-env-files hook checks secret files by name)")
+                # gitleaks reports any file whose path matches ("file detected: …"), whatever
+                # it holds. credwall rules match content, and its secret-file check lives
+                # elsewhere: say where, and leave the rule out (not an error in the config).
+                self.warn(rule_id, f"path-only rule (path `{raw['path']}`, no regex) not imported: credwall "
+                                   "rules match file content. The credwall-env-files hook reports secret files "
+                                   "(keystores, private keys, .env and credential files) by name, and "
+                                   "`ignore_patterns` with `credwall check-ignores` keeps such paths out of git")
             else:
                 self.error(rule_id, "no regex")
             return None
@@ -389,6 +403,7 @@ class _Importer:
             raw_rules = []
         rules: list[Rule] = []
         seen: set[str] = set()
+        self.rules_read = len(raw_rules)
         for n, raw in enumerate(raw_rules, 1):
             rid = self.prefix + raw["id"].strip() if isinstance(raw, dict) and isinstance(raw.get("id"), str) else ""
             rule = self.rule(raw, n, targeted.get(rid, []), global_content, seen)
@@ -421,4 +436,5 @@ def import_gitleaks(path: str | os.PathLike[str], *, prefix: str = "", family: s
     data = _lower_keys(_read_toml(path))
     importer = _Importer(source=os.path.basename(path), family=family, prefix=prefix, reserved_ids=reserved_ids)
     rules = importer.config(data)
-    return ImportResult(rules, importer.path_allowlists, importer.problems, tuple(importer.shared))
+    return ImportResult(rules, importer.path_allowlists, importer.problems, tuple(importer.shared),
+                        importer.rules_read)
