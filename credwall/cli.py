@@ -3,7 +3,9 @@ the hand-offs to `agent-hook`, `install-agent-hooks` and `redact`. It also holds
 entry point shares: loading the configuration, baseline and matcher, and `emit` (suppressions,
 report, exit code).
 
-Exit codes: 0 clean, 1 findings, 2 usage, configuration or scan error."""
+Exit codes: 0 clean, 1 findings, 2 usage, configuration or scan error. A reader that stops
+reading early (`credwall rules list | head -1`) is not an error: the output stops quietly and
+the exit code is the command's own, as `git log | head` ends without a word."""
 
 from __future__ import annotations
 
@@ -18,14 +20,65 @@ from .errors import CredwallError
 # `typing` costs ~3 ms; the commit path imports it only after git has started (see cli/git).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, NoReturn, Sequence
+    from typing import Any, NoReturn, Sequence, TextIO
 
     from .baseline import Baseline
     from .config import Config
-    from .engine.matcher import Match, Matcher
+    from .engine.matcher import Matcher
     from .engine.scan import ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _StdoutUntilReaderLeaves:
+    """sys.stdout for a command's output, where a closed pipe is not an error.
+
+    `credwall scan . | head` closes the pipe while credwall still writes. On the first broken
+    pipe the rest of the output is dropped, and stdout is pointed at /dev/null so that the
+    interpreter's last flush stays quiet too; the command goes on to its summary on stderr and
+    its own exit code (findings still exit 1). Only the writes made through this object are
+    covered: a broken pipe to a subprocess stays an error."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream  # None: nobody reads the output (any more)
+
+    def write(self, text: str) -> int:
+        stream = self._stream
+        if stream is not None:
+            try:
+                stream.write(text)
+            except BrokenPipeError:
+                self._reader_left(stream)
+        return len(text)
+
+    def flush(self) -> None:
+        stream = self._stream
+        if stream is not None:
+            try:
+                stream.flush()
+            except BrokenPipeError:
+                self._reader_left(stream)
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def _reader_left(self, stream: TextIO) -> None:
+        self._stream = None
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, stream.fileno())
+            finally:
+                os.close(devnull)
+        except (OSError, ValueError):  # no file descriptor (a test's capture): nothing to silence
+            pass
+
+
+def command_stdout() -> TextIO:
+    """Where a command writes its output (a report, a listing, a pack): sys.stdout, except that
+    a reader who stops reading early ends the output quietly (see `_StdoutUntilReaderLeaves`)."""
+    # Duck-typed: the writers call only write, flush and isatty.
+    return _StdoutUntilReaderLeaves(sys.stdout)  # type: ignore[return-value]
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -174,18 +227,20 @@ def emit(result: ScanResult, fmt: str, color: str, config: Config | None = None,
         if whole_tree and applied.unused:  # a staged scan sees too little to call entries unused
             sys.stderr.write(unused_note(applied.unused, baseline_file or "the baseline") + "\n")
     _printable_paths(result)
+    out = command_stdout()
     if fmt == "auto":
-        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not sys.stdout.isatty()
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not out.isatty()
         fmt = "github" if in_actions else "text"
     writers = {"json": report.write_json, "sarif": report.write_sarif, "junit": report.write_junit,
                "github": report.write_github}
     if fmt in writers:
-        writers[fmt](result, sys.stdout)
+        writers[fmt](result, out)
         if fmt != "github":  # machine formats keep stdout clean; the summary goes to stderr
             sys.stderr.write(report.summary(result) + "\n")
     else:
-        use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-        report.write_text(result, sys.stdout, sys.stderr, color=use_color)
+        use_color = color == "always" or (color == "auto" and out.isatty() and "NO_COLOR" not in os.environ)
+        report.write_text(result, out, sys.stderr, color=use_color)
+    out.flush()  # a reader that has gone shows here, not later as an error
     if result.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN
@@ -326,7 +381,7 @@ def _cmd_rules_import(args: argparse.Namespace) -> int:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(pack)
     else:
-        sys.stdout.write(pack)
+        command_stdout().write(pack)
     for problem in imported.problems:
         print(f"credwall: {problem}", file=sys.stderr)
     errors = sum(p.severity == "error" for p in imported.problems)
@@ -347,6 +402,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     if args.rules_command == "import":
         return _cmd_rules_import(args)
 
+    out = command_stdout()
     if args.rules_command == "list":
         rules = load_rules()
         if args.format == "json":
@@ -354,12 +410,12 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
             json.dump([{"id": r.id, "family": r.family, "confidence": r.confidence,
                         "description": r.description, "keywords": list(r.keywords),
-                        "tags": list(r.tags)} for r in rules], sys.stdout, indent=2)
-            sys.stdout.write("\n")
+                        "tags": list(r.tags)} for r in rules], out, indent=2)
+            out.write("\n")
         else:
             width = max(len(r.id) for r in rules)
             for r in rules:
-                print(f"{r.id:<{width}}  {r.confidence:<6}  {r.family:<10}  {r.description}")
+                print(f"{r.id:<{width}}  {r.confidence:<6}  {r.family:<10}  {r.description}", file=out)
             print(f"{len(rules)} rules", file=sys.stderr)
         return EXIT_CLEAN
     from .engine.rulecheck import check_rules
@@ -375,7 +431,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         load_path_allowlists(pack)
     problems = check_rules(rules)
     for problem in problems:
-        print(problem)
+        print(problem, file=out)
     examples = sum(len(r.examples) + len(r.negative_examples) for r in rules)
     verdict = f"{len(problems)} problem(s)" if problems else "all good"
     print(f"credwall: checked {len(rules)} rules in {len(files)} pack(s), {examples} examples: {verdict}",
@@ -388,6 +444,14 @@ class UsageError(CredwallError):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _run(argv)
+    # What is still buffered (argparse's --help, the tail of a report) goes out now, where a
+    # reader that has gone is not an error, rather than at exit as "Exception ignored".
+    command_stdout().flush()
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     # A short-lived process that makes no reference cycles worth collecting: skipping the
     # cyclic GC during imports and rule loading saves a few ms on every commit.
     gc.disable()
@@ -415,7 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "config":
             from .config import describe
 
-            sys.stdout.write(describe(load_config(args.config)))
+            command_stdout().write(describe(load_config(args.config)))
             return EXIT_CLEAN
         if args.command == "baseline":
             return _cmd_baseline(args)
@@ -423,15 +487,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .ignores import check_ignores, patterns_from_config, write_report
 
             report = check_ignores(os.getcwd(), fix=args.fix, patterns=patterns_from_config(load_config(args.config)))
-            write_report(report, sys.stdout, sys.stderr, prog="credwall")
+            write_report(report, command_stdout(), sys.stderr, prog="credwall")
             return int(report.exit_code)
         if args.command == "audit":
             from .audit import audit, exit_code, render
 
             items = audit(args.path, os.path.expanduser("~") if args.home else None, os.environ,
                           load_matcher(load_config(args.config)))
-            color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
-            render(items, sys.stdout, args.format, color=color)
+            out = command_stdout()
+            color = args.color == "always" or (args.color == "auto" and out.isatty())
+            render(items, out, args.format, color=color)
             return exit_code(items, args.fail_on)
         return _cmd_rules(args)
     except CredwallError as exc:
