@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO_ROOT))  # tests.tokens
 # Whole process, as the CLI will run it (`credwall scan --history` is wired by the CLI).
 CREDWALL_HISTORY = (
     "import sys\n"
-    "from credwall.cli import emit, load_matcher\n"
+    "from credwall.engine.session import load_matcher\nfrom credwall.report import emit\n"
     "from credwall.history import scan_history\n"
     "jobs = int(sys.argv[2]) if len(sys.argv) > 2 else None\n"
     "sys.exit(emit(scan_history(load_matcher(), sys.argv[1], jobs=jobs), 'json', 'never'))\n"

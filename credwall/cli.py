@@ -3,7 +3,9 @@ the hand-offs to `agent-hook`, `install-agent-hooks` and `redact`. Argument pars
 only: what a command does lives in its module (scan, history, baseline, report, audit, …), and
 what every entry point loads (configuration, rules, baseline) in credwall.engine.session.
 
-Exit codes: 0 clean, 1 findings, 2 usage, configuration or scan error."""
+Exit codes: 0 clean, 1 findings, 2 usage, configuration or scan error. A reader that stops
+reading early (`credwall rules list | head -1`) is not an error: the output stops quietly and
+the exit code is the command's own, as `git log | head` ends without a word."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 
     from .engine.session import Engine
 
-from .options import EXIT_CLEAN, EXIT_ERROR, Parser, add_output_options
+from .options import EXIT_CLEAN, EXIT_ERROR, Parser, add_output_options, command_stdout
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -186,13 +188,18 @@ def _cmd_rules_import(args: argparse.Namespace) -> int:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(pack)
     else:
-        sys.stdout.write(pack)
+        command_stdout().write(pack)
     for problem in imported.problems:
         print(f"credwall: {problem}", file=sys.stderr)
     errors = sum(p.severity == "error" for p in imported.problems)
     warnings = len(imported.problems) - errors
-    print(f"credwall: imported {len(imported.rules)} rule(s) from {args.file}; {errors} error(s), "
-          f"{warnings} warning(s)" + (f"; wrote {args.output}" if args.output else ""), file=sys.stderr)
+    left_out = imported.rules_read - len(imported.rules)
+    print(f"credwall: imported {len(imported.rules)} of {imported.rules_read} rule(s) from {args.file}"
+          + (f" ({left_out} left out, said why above)" if left_out else "")
+          + f"; {errors} error(s), {warnings} warning(s)" + (f"; wrote {args.output}" if args.output else ""),
+          file=sys.stderr)
+    # Warnings (rules left out on purpose, e.g. path-only ones) still give a usable pack: exit 0.
+    # Errors mean the config holds rules that credwall could not read as gitleaks would: exit 2.
     return EXIT_ERROR if errors else EXIT_CLEAN
 
 
@@ -202,6 +209,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     if args.rules_command == "import":
         return _cmd_rules_import(args)
 
+    out = command_stdout()
     if args.rules_command == "list":
         rules = load_rules()
         if args.format == "json":
@@ -209,12 +217,12 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
             json.dump([{"id": r.id, "family": r.family, "confidence": r.confidence,
                         "description": r.description, "keywords": list(r.keywords),
-                        "tags": list(r.tags)} for r in rules], sys.stdout, indent=2)
-            sys.stdout.write("\n")
+                        "tags": list(r.tags)} for r in rules], out, indent=2)
+            out.write("\n")
         else:
             width = max(len(r.id) for r in rules)
             for r in rules:
-                print(f"{r.id:<{width}}  {r.confidence:<6}  {r.family:<10}  {r.description}")
+                print(f"{r.id:<{width}}  {r.confidence:<6}  {r.family:<10}  {r.description}", file=out)
             print(f"{len(rules)} rules", file=sys.stderr)
         return EXIT_CLEAN
     from .rulecheck import check_rules
@@ -224,9 +232,13 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"no such rule pack: {', '.join(missing)}")
     rules = load_packs(files)
+    from .engine.path_allowlists import load_path_allowlists
+
+    for pack in files:  # what a scan also loads from the pack: a bad entry fails here, not there
+        load_path_allowlists(pack)
     problems = check_rules(rules)
     for problem in problems:
-        print(problem)
+        print(problem, file=out)
     examples = sum(len(r.examples) + len(r.negative_examples) for r in rules)
     verdict = f"{len(problems)} problem(s)" if problems else "all good"
     print(f"credwall: checked {len(rules)} rules in {len(files)} pack(s), {examples} examples: {verdict}",
@@ -239,6 +251,14 @@ class UsageError(CredwallError):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _run(argv)
+    # What is still buffered (argparse's --help, the tail of a report) goes out now, where a
+    # reader that has gone is not an error, rather than at exit as "Exception ignored".
+    command_stdout().flush()
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     # A short-lived process that makes no reference cycles worth collecting: skipping the
     # cyclic GC during imports and rule loading saves a few ms on every commit.
     gc.disable()
@@ -268,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             from .engine.session import load_config
 
-            sys.stdout.write(describe(load_config(args.config)))
+            command_stdout().write(describe(load_config(args.config)))
             return EXIT_CLEAN
         if args.command == "baseline":
             return _cmd_baseline(args)
@@ -278,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .engine.session import load_config
 
             report = check_ignores(os.getcwd(), fix=args.fix, patterns=patterns_from_config(load_config(args.config)))
-            write_report(report, sys.stdout, sys.stderr, prog="credwall")
+            write_report(report, command_stdout(), sys.stderr, prog="credwall")
             return int(report.exit_code)
         if args.command == "audit":
             from .audit import audit, exit_code, render
@@ -287,8 +307,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             items = audit(args.path, os.path.expanduser("~") if args.home else None, os.environ,
                           load_matcher(load_config(args.config)))
-            color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
-            render(items, sys.stdout, args.format, color=color)
+            out = command_stdout()
+            color = args.color == "always" or (args.color == "auto" and out.isatty())
+            render(items, out, args.format, color=color)
             return exit_code(items, args.fail_on)
         return _cmd_rules(args)
     except CredwallError as exc:

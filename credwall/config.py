@@ -28,10 +28,13 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from .errors import CredwallError
 from .engine.rules import CONFIDENCES, Rule
+
+if TYPE_CHECKING:
+    from .engine.path_allowlists import PathAllowlist
 
 CONFIG_FILE = ".credwall.toml"
 _LIST_KEYS = ("exclude", "include", "disable", "enable", "extra_rules", "allow_regexes", "ignore_patterns")
@@ -98,13 +101,13 @@ class Config(NamedTuple):
         rel = os.path.relpath(os.path.abspath(path), self.root)
         return rel.replace(os.sep, "/")
 
-    def path_allowlists(self) -> list[Any]:
+    def path_allowlists(self) -> list[PathAllowlist]:
         """Path allowlists carried by the extra rule packs (imported gitleaks configs)."""
         if not self.extra_rules:
             return []
-        from .importers.gitleaks import load_path_allowlists
+        from .engine.path_allowlists import load_path_allowlists
 
-        entries: list[Any] = []
+        entries: list[PathAllowlist] = []
         for pack in self.extra_rule_paths():
             entries.extend(load_path_allowlists(pack))
         return entries
@@ -117,10 +120,10 @@ class Config(NamedTuple):
             return None
         return lambda path: self.path_excluded(path, allowlists)
 
-    def path_excluded(self, path: str, allowlists: list[Any] | None = None) -> bool:
+    def path_excluded(self, path: str, allowlists: list[PathAllowlist] | None = None) -> bool:
         """Is a scanned path outside include, inside exclude, or allowed whole by a pack?"""
         if allowlists:
-            from .importers.gitleaks import file_skipped
+            from .engine.path_allowlists import file_skipped
 
             if file_skipped(allowlists, self.relative(path)):
                 return True

@@ -9,10 +9,61 @@ import sys
 
 TYPE_CHECKING = False  # `typing` costs ~3 ms; the commit path imports it only after git has started
 if TYPE_CHECKING:
-    from typing import Any, NoReturn
+    from typing import Any, NoReturn, TextIO
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "junit")
+
+
+class _StdoutUntilReaderLeaves:
+    """sys.stdout for a command's output, where a closed pipe is not an error.
+
+    `credwall scan . | head` closes the pipe while credwall still writes. On the first broken
+    pipe the rest of the output is dropped, and stdout is pointed at /dev/null so that the
+    interpreter's last flush stays quiet too; the command goes on to its summary on stderr and
+    its own exit code (findings still exit 1). Only the writes made through this object are
+    covered: a broken pipe to a subprocess stays an error."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream  # None: nobody reads the output (any more)
+
+    def write(self, text: str) -> int:
+        stream = self._stream
+        if stream is not None:
+            try:
+                stream.write(text)
+            except BrokenPipeError:
+                self._reader_left(stream)
+        return len(text)
+
+    def flush(self) -> None:
+        stream = self._stream
+        if stream is not None:
+            try:
+                stream.flush()
+            except BrokenPipeError:
+                self._reader_left(stream)
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def _reader_left(self, stream: TextIO) -> None:
+        self._stream = None
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, stream.fileno())
+            finally:
+                os.close(devnull)
+        except (OSError, ValueError):  # no file descriptor (a test's capture): nothing to silence
+            pass
+
+
+def command_stdout() -> TextIO:
+    """Where a command writes its output (a report, a listing, a pack): sys.stdout, except that
+    a reader who stops reading early ends the output quietly (see `_StdoutUntilReaderLeaves`)."""
+    # Duck-typed: the writers call only write, flush and isatty.
+    return _StdoutUntilReaderLeaves(sys.stdout)  # type: ignore[return-value]
 
 
 class _Formatter(argparse.HelpFormatter):

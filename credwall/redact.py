@@ -1433,6 +1433,8 @@ def redact_main(argv: Sequence[str] | None = None) -> int:
                     stats = redact_stream(redactor, _stdin_reader(), out, args.jobs)
                 else:
                     stats = redact_file(redactor, name, out, args.jobs)
+            except BrokenPipeError:  # the reader has gone: not this file's fault (handled below)
+                raise
             except OSError as exc:
                 errors += 1
                 reason = exc.strerror or str(exc)

@@ -205,24 +205,26 @@ def write_junit(result: ScanResult, out: TextIO) -> None:
 def emit(result: ScanResult, fmt: str, color: str, engine: Engine | None = None, whole_tree: bool = False) -> int:
     """Apply the engine's suppressions (fingerprints the config allows, the baseline), write the
     report in the chosen format, and return the exit code (2 when the scan is incomplete)."""
-    from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+    from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, command_stdout
 
     if engine is not None:
         note = engine.suppress(result, whole_tree)
         if note:
             sys.stderr.write(note + "\n")
     _printable_paths(result)
+    out = command_stdout()
     if fmt == "auto":
-        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not sys.stdout.isatty()
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not out.isatty()
         fmt = "github" if in_actions else "text"
     writers = {"json": write_json, "sarif": write_sarif, "junit": write_junit, "github": write_github}
     if fmt in writers:
-        writers[fmt](result, sys.stdout)
+        writers[fmt](result, out)
         if fmt != "github":  # machine formats keep stdout clean; the summary goes to stderr
             sys.stderr.write(summary(result) + "\n")
     else:
-        use_color = color == "always" or (color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-        write_text(result, sys.stdout, sys.stderr, color=use_color)
+        use_color = color == "always" or (color == "auto" and out.isatty() and "NO_COLOR" not in os.environ)
+        write_text(result, out, sys.stderr, color=use_color)
+    out.flush()  # a reader that has gone shows here, not later as an error
     if result.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.findings else EXIT_CLEAN

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -191,3 +193,67 @@ def test_agent_config_table_is_validated(tmp_path, run_cli, monkeypatch) -> None
     (tmp_path / ".credwall.toml").write_text('[agent]\nprotected_environments = ["prod"]\nfail_closd = true\n')
     code, _, err = run_cli("scan", ".")
     assert code == 2 and "fail_closd" in err
+
+
+# --- a reader that stops reading (`credwall … | head`) -----------------------------------------
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A git work tree with enough findings that a text report outgrows a pipe's buffer."""
+    root = tmp_path / "proj"
+    (root / "src").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    lines = [f'token_{n} = "{tokens.github_classic(seed=1000 + n)}"\n' for n in range(1200)]
+    (root / "src" / "keys.py").write_text("".join(lines))
+    (root / "big.log").write_text("".join(f"line {n} Authorization: Bearer {tokens.rand(40, seed=n)}\n"
+                                          for n in range(3000)))
+    (root / "gitleaks.toml").write_text("[[rules]]\nid = 'acme'\nregex = '''acme_([a-z0-9]{20})'''\n"
+                                        "keywords = ['acme_']\n")
+    return root
+
+
+def _credwall(cwd: Path, args: list[str], stdout: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "credwall", *args], cwd=cwd, stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("args", [
+    ["rules", "list"], ["rules", "list", "--format", "json"], ["rules", "check"],
+    ["rules", "import", "gitleaks.toml"], ["config", "show"], ["--help"],
+    ["scan", "--format", "text", "."], ["scan", "--format", "json", "."], ["scan", "--format", "sarif", "."],
+    ["baseline", "create"], ["redact", "big.log"], ["check-ignores"],
+    ["audit", "--no-home", "--format", "json", "."],
+], ids=lambda args: " ".join(args))
+def test_a_closed_stdout_is_not_an_error(project: Path, args: list[str]) -> None:
+    """stdout is a real pipe whose reader has already gone: every write fails with EPIPE.
+    credwall ends quietly (no traceback, no "internal error", no "Exception ignored") with
+    the exit code it gives when the output is read: a scan with findings still exits 1."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        closed = _credwall(project, args, stdout=write_end)
+    finally:
+        os.close(write_end)
+    (project / ".credwall-baseline.jsonl").unlink(missing_ok=True)  # baseline create: start afresh
+    read = _credwall(project, args, stdout=subprocess.PIPE)
+    assert read.stdout or args[:2] in (["baseline", "create"], ["rules", "check"])  # output that broke
+    for word in ("Traceback", "internal error", "Exception ignored", "BrokenPipe", "Broken pipe"):
+        assert word not in closed.stderr, closed.stderr
+    assert closed.returncode == read.returncode, closed.stderr
+    assert closed.returncode == (1 if args[0] == "scan" else read.returncode)
+
+
+def test_head_stops_a_long_report_quietly(project: Path) -> None:
+    """`credwall scan . | head -1`: the reader takes one line of a report larger than the pipe's
+    buffer and closes it while credwall is still writing. credwall still prints its summary on
+    stderr and exits 1 for the findings."""
+    proc = subprocess.Popen([sys.executable, "-m", "credwall", "scan", "--format", "text", "."], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1, err
+    assert first.startswith("./") and "[" in first  # a finding line
+    assert re.search(r"credwall: \d{4} findings in 2 files;", err), err  # the summary still printed
+    assert "Traceback" not in err and "internal error" not in err and "Exception ignored" not in err

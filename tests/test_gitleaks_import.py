@@ -11,14 +11,15 @@ import os
 import shutil
 import string
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from credwall.importers.gitleaks import (
-    NO_KEYWORDS_REASON, GoRegexError, PathAllowlist, dump_pack, file_skipped, filter_matches,
-    import_gitleaks, load_path_allowlists, translate_go_regex,
-)
+from credwall.engine.path_allowlists import PathAllowlist, file_skipped, filter_matches, load_path_allowlists
+from credwall.importers.gitleaks import dump_pack, import_gitleaks
+from credwall.importers.gitleaks.re2_to_regex import GoRegexError, translate_go_regex
+from credwall.importers.gitleaks.reader import NO_KEYWORDS_REASON
 from credwall.engine.matcher import Matcher
 from credwall.rulecheck import check_rules
 from credwall.engine.rules import Allowlist, Rule, RuleError, load_pack, load_rules
@@ -198,8 +199,7 @@ def test_imported_rules_find_what_gitleaks_reports(tmp_path: Path) -> None:
 def test_problems_name_the_rule_and_why(tmp_path: Path) -> None:
     result = import_gitleaks(gitleaks_config(tmp_path))
     errors = {p.rule_id: p.message for p in result.problems if p.severity == "error"}
-    assert set(errors) == {"pkcs12-file", "bad-regex", "lookahead", "bad-group"}
-    assert "path-only rules are not supported" in errors["pkcs12-file"]
+    assert set(errors) == {"bad-regex", "lookahead", "bad-group"}
     assert "missing closing )" in errors["bad-regex"]
     assert "lookahead is not RE2 syntax" in errors["lookahead"]
     assert "secretGroup 3, but the regex has 1 capture group" in errors["bad-group"]
@@ -209,6 +209,19 @@ def test_problems_name_the_rule_and_why(tmp_path: Path) -> None:
     assert str(result.problems[0]).startswith(("warning: ", "error: "))
     imported = {r.id for r in result.rules}
     assert imported.isdisjoint(errors) and {"odd-key", "php-only", "docs-key"} <= imported
+    assert "pkcs12-file" not in imported and result.rules_read == len(imported) + 4
+
+
+def test_path_only_rules_are_left_out_with_a_warning_that_says_what_covers_them(tmp_path: Path) -> None:
+    """gitleaks reports a file whose path matches a path-only rule ("file detected"), whatever
+    it holds; credwall rules match content. Not an error in the config: a warning, naming the
+    path and the hook that judges secret files by name."""
+    result = import_gitleaks(gitleaks_config(tmp_path))
+    (problem,) = [p for p in result.problems if p.rule_id == "pkcs12-file"]
+    assert problem.severity == "warning"
+    assert "path-only rule (path `\\.p12$`, no regex) not imported" in problem.message
+    assert "credwall-env-files" in problem.message
+    assert not any("pkcs12-file" in e.rule_ids for e in result.path_allowlists)
 
 
 def test_rule_fields(tmp_path: Path) -> None:
@@ -292,16 +305,6 @@ def test_path_allowlists_for_the_scan_layer(tmp_path: Path) -> None:
     assert kept(os.path.join(".", "samples", "k.php")) == {doc1, php}
 
 
-def test_allowlist_match_target_at_the_scan_layer() -> None:
-    rule = Rule(id="r", description="d", regex=r"key=(?P<secret>[a-z0-9]{12})", confidence="high",
-                keywords=("key=",))
-    entry = PathAllowlist(("r",), ("^gen/",), Allowlist("match", ("^key=0",), (), True))
-    text = "key=0" + rand(11, LOWER, seed=60) + "\nkey=1" + rand(11, LOWER, seed=61) + "\n"
-    matches = Matcher([rule]).scan(text)
-    assert [m.secret[0] for m in filter_matches([entry], "gen/x", text, matches)] == ["1"]
-    assert len(filter_matches([entry], "src/x", text, matches)) == 2
-
-
 # --- the YAML pack ------------------------------------------------------------------------------
 
 def test_yaml_pack_round_trip(tmp_path: Path) -> None:
@@ -311,7 +314,8 @@ def test_yaml_pack_round_trip(tmp_path: Path) -> None:
     text = pack.read_text()
     assert text.startswith("# credwall rule pack imported from .gitleaks.toml")
     assert "imported: true" in text and "examples: []" in text
-    assert "rule pkcs12-file: path-only rules are not supported" in text  # problems as comments
+    assert "# warning: rule pkcs12-file: path-only rule" not in text
+    assert "#   warning: rule pkcs12-file: path-only rule (path" in text  # problems as comments
     assert text.count("sandbox") == 1  # the global allowlist, written once at pack level
     loaded = load_pack(pack)
     assert [r._replace(source="") for r in loaded] == [r._replace(source="") for r in result.rules]
@@ -418,6 +422,79 @@ validate = """http.get("https://example.invalid")"""
     assert PathAllowlist((), ("(?:^|/)vendor/",)) in result.path_allowlists
     messages = [p.message for p in result.problems]
     assert any("tokenRatio" in m for m in messages) and any("network" in m for m in messages)
+
+
+# --- the command, end to end ----------------------------------------------------------------------
+
+PATH_ONLY_TOML = """\
+[[rules]]
+id = "acme-key"
+description = "ACME key"
+regex = '''acme_key\\s*=\\s*"(acme_[a-z0-9]{20})"'''
+keywords = ["acme_"]
+
+[[rules]]
+id = "pkcs12-file"
+description = "PKCS #12 file"
+path = '''(?i)\\.p(?:12|fx)$'''
+tags = ["file"]
+"""
+
+
+def _credwall(cwd: Path, *args: str, module: str = "credwall") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_rules_import_with_a_path_only_rule_end_to_end(tmp_path: Path) -> None:
+    """`credwall rules import gitleaks.toml -o rules.yaml` where one rule is path-only: exit 0,
+    the rule named as left out and why; the pack passes `rules check` and a scan with it finds
+    the content rule's secret; the file the path-only rule was about is reported by the
+    credwall-env-files hook, as the warning says."""
+    (tmp_path / "gitleaks.toml").write_text(PATH_ONLY_TOML)
+    imported = _credwall(tmp_path, "rules", "import", "gitleaks.toml", "-o", "rules.yaml")
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout == "" and "Traceback" not in imported.stderr
+    assert "credwall: warning: rule pkcs12-file: path-only rule (path `(?i)\\.p(?:12|fx)$`" in imported.stderr
+    assert "credwall-env-files" in imported.stderr
+    assert ("imported 1 of 2 rule(s) from gitleaks.toml (1 left out, said why above); 0 error(s), "
+            "1 warning(s); wrote rules.yaml") in imported.stderr
+
+    check = _credwall(tmp_path, "rules", "check", "rules.yaml")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "checked 1 rules in 1 pack(s)" in check.stderr
+
+    (tmp_path / ".credwall.toml").write_text('extra_rules = ["rules.yaml"]\n')
+    (tmp_path / "svc.py").write_text('acme_key = "acme_' + rand(20, LOWER, seed=80) + '"\n')
+    scan = _credwall(tmp_path, "scan", "--format", "json", "svc.py")
+    assert scan.returncode == 1, scan.stderr
+    assert "acme-key" in {f["rule_id"] for f in json.loads(scan.stdout)["findings"]}
+
+    (tmp_path / "store.p12").write_bytes(b"\x30\x82\x01\x0a\x02\x01\x03" + bytes(range(256)))
+    keystore = _credwall(tmp_path, "store.p12", module="credwall.hooks.check_env_files")
+    assert keystore.returncode == 1 and "keystore-file" in keystore.stdout
+
+
+@pytest.mark.parametrize("toml", [
+    # Nothing importable: every rule path-only, one with a global allowlist aimed at it.
+    "[[rules]]\nid = 'p12'\npath = '[.]p12$'\n[[rules]]\nid = 'jks'\npath = '[.]jks$'\n"
+    "[[allowlists]]\ntargetRules = ['p12']\nregexes = ['x']\n",
+    # betterleaks filters with empty lists: never true, so nothing to drop (no empty allowlist).
+    "filter = 'containsAny(finding[\"line\"], [])'\n[[rules]]\nid = 'tok'\nregex = 'tok_([a-z0-9]{16})'\n"
+    "keywords = ['tok_']\nfilter = 'matchesAny(finding[\"secret\"], []) || matchesAny(attributes[\"path\"], [])'\n",
+])
+def test_the_written_pack_always_loads(tmp_path: Path, toml: str) -> None:
+    config = tmp_path / "gitleaks.toml"
+    config.write_text(toml)
+    result = import_gitleaks(config)
+    assert [p for p in result.problems if p.severity == "error"] == []
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(dump_pack(result, source=config.name))
+    rules = load_pack(pack)
+    assert [r.id for r in rules] == [r.id for r in result.rules]
+    assert all(r.allowlists == () for r in rules)
+    assert check_rules(rules) == []
+    assert load_path_allowlists(pack) == result.path_allowlists == []
 
 
 # --- against betterleaks itself -----------------------------------------------------------------

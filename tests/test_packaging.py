@@ -22,6 +22,7 @@ def test_wheel_contents(tmp_path: Path) -> None:
     assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("credwall/patterns/") and n.endswith(".yaml")) == packs
     assert "credwall/hooks/check_secrets.py" in names
     assert "credwall/agentguard/cli.py" in names  # the agent guard ships too
+    assert "credwall/importers/gitleaks/reader.py" in names  # subpackages are listed one by one
     assert not any(n.startswith("hooks/") or n.startswith("patterns/") for n in names)
 
 

@@ -66,7 +66,7 @@ def load_matcher(config: Config | None = None, baseline: Baseline | None = None)
         allow_secret = config.secret_allowed()
         entries = config.path_allowlists()
         if entries:
-            from ..importers.gitleaks import filter_matches
+            from .path_allowlists import filter_matches
 
             relative = config.relative
 
