@@ -48,7 +48,6 @@ from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple
 from .errors import CredwallError
 
 if TYPE_CHECKING:
-    from .config import Config
     from .engine.findings import Finding, ScanResult
 
 DEFAULT_FILENAME = ".credwall-baseline.jsonl"
@@ -444,49 +443,3 @@ def import_detect_secrets(path: str, root: str | None = None) -> Baseline:
     entries = [Entry(path=file, sha1=sha1, source=f"{DETECT_SECRETS}: {', '.join(sorted(kinds))}")
                for (file, sha1), kinds in types.items()]
     return Baseline(entries, root if root is not None else os.path.dirname(os.path.abspath(path)))
-
-
-# --- the `credwall baseline` commands -------------------------------------------------------------
-
-def default_path(explicit: str | None, config: Config) -> str:
-    """--file, else the config's `baseline`, else .credwall-baseline.jsonl beside the config."""
-    return explicit or config.baseline or os.path.join(config.root, DEFAULT_FILENAME)
-
-
-def record(config: Config, path: str, *, update: bool, jobs: int | None = None) -> str:
-    """`baseline create` / `update`: scan the tree holding the baseline with the rules in force
-    and write every finding (update keeps the old entries' reasons). Returns what changed."""
-    from .engine.session import Engine
-    from .scan import scan_paths
-    from .sources import git
-
-    root = os.path.dirname(os.path.abspath(path))
-    old = None
-    if update:
-        if not os.path.isfile(path):
-            raise BaselineError(f"{path}: no baseline to update; create it with `credwall baseline create {path}`")
-        old = load_baseline(path)
-    engine = Engine(config, old)
-    result = scan_paths(engine.matcher, [root], jobs=jobs, excluded=config.excluder(),
-                        max_bytes=config.max_file_bytes)
-    from .config import apply_to_findings
-
-    apply_to_findings(result, config)
-    if old is None:
-        new = create_baseline(result, root)
-        message = f"wrote {len(new.entries)} entries"
-    else:
-        new, summary = update_baseline(old, result, result.sha1_hits)
-        message = summary.describe()
-    write_baseline(new, path)
-    if git.toplevel(root) is not None and ensure_merge_union(path):
-        message += "; added merge=union for it to .gitattributes (branches' baselines merge cleanly)"
-    return message
-
-
-def import_into(source: str, path: str) -> str:
-    """`baseline import`: a detect-secrets baseline's entries into ours (created or extended)."""
-    imported = import_detect_secrets(source, root=os.path.dirname(os.path.abspath(path)))
-    combined = load_baseline(path).combined(imported) if os.path.isfile(path) else imported
-    write_baseline(combined, path)
-    return f"imported {len(imported.entries)} detect-secrets entries"

@@ -164,7 +164,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
-    from . import baseline as bl
+    from . import baseline_commands as bl
     from .engine.session import load_config
 
     config = load_config(args.config)

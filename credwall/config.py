@@ -260,7 +260,7 @@ def load_config(explicit: str | None = None, start: str | None = None) -> Config
     if "allow" in table:
         values["allow"] = tuple(_allow_entries(where, table["allow"]))
     if "agent" in table:
-        from .agentguard.policy import policy_from_table
+        from .agentguard.settings import policy_from_table
 
         if not isinstance(table["agent"], dict):
             raise ConfigError(f"{where}: `agent` must be a table ([tool.credwall.agent])")

@@ -1,7 +1,17 @@
-"""What a push sends: the commits between the remote's tip and what is pushed, as pre-commit
-describes them at the pre-push stage (`PRE_COMMIT_FROM_REF`, `PRE_COMMIT_TO_REF`,
-`PRE_COMMIT_REMOTE_NAME`, `PRE_COMMIT_LOCAL_BRANCH`), scanned like `credwall scan --history`
-with the same configuration and baseline."""
+"""What a push sends, scanned like `credwall scan --history` with the same configuration and
+baseline.
+
+pre-commit runs the push hook at the pre-push stage with `PRE_COMMIT_FROM_REF` (the remote's old tip) and
+`PRE_COMMIT_TO_REF` (what is pushed). The push hook scans what every one of those commits added
+(credwall.history): `TO ^FROM`, less any commit the remote already has (`--not
+--remotes=<remote>`), so a rebased or merged branch is not blamed for history that is already
+public. With no FROM (a new branch, or a first push whose commits reach the root, where pre-commit
+sets only `PRE_COMMIT_LOCAL_BRANCH`) it scans the commits not on the remote: `git rev-list TO
+--not --remotes=<remote>` (`--remotes`, every remote, when the name is unknown). Run by hand it
+scans HEAD's commits that no remote has.
+
+pre-commit checks only the first ref of a push that sends several (`git push --all`); push
+branches one at a time, or run `credwall scan --history --all-branches` in CI."""
 
 from __future__ import annotations
 

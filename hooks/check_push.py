@@ -1,19 +1,8 @@
-"""The `credwall-push` pre-push hook: scans the commits a push sends.
+"""The `credwall-push` pre-push hook: scans the commits a push sends, with the same engine,
+configuration and baseline as every other entry point (what a push sends: credwall/push.py).
 
-pre-commit runs it at the pre-push stage with `PRE_COMMIT_FROM_REF` (the remote's old tip) and
-`PRE_COMMIT_TO_REF` (what is pushed). The hook scans what every one of those commits added
-(credwall.sources.history): `TO ^FROM`, less any commit the remote already has (`--not
---remotes=<remote>`), so a rebased or merged branch is not blamed for history that is already
-public. With no FROM (a new branch, or a first push whose commits reach the root, where pre-commit
-sets only `PRE_COMMIT_LOCAL_BRANCH`) it scans the commits not on the remote: `git rev-list TO
---not --remotes=<remote>` (`--remotes`, every remote, when the name is unknown). Run by hand it
-scans HEAD's commits that no remote has.
-
-Exit 0 clean (or nothing to push), 1 findings, 2 any error: it fails closed, a push it could
-not check is refused.
-
-pre-commit checks only the first ref of a push that sends several (`git push --all`); push
-branches one at a time, or run `credwall scan --history --all-branches` in CI."""
+Exit 0 clean (or nothing to push), 1 findings, 2 any error: a push it could not check is
+refused."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from credwall.agentguard.cli import MAX_PAYLOAD_BYTES, hook_main
-from credwall.agentguard.policy import AgentPolicy
+from credwall.agentguard.settings import AgentPolicy
 from credwall.engine.matcher import Matcher
 from tests import tokens
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from credwall.agentguard.policy import AgentPolicy, Guard, policy_from_table
+from credwall.agentguard.policy import Guard
+from credwall.agentguard.settings import AgentPolicy, policy_from_table
 from credwall.agentguard.shell import parse, parse_all
 from credwall.engine.matcher import Matcher
 from tests import tokens

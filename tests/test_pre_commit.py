@@ -135,6 +135,29 @@ def test_every_hook_gives_the_main_hooks_answer_for_its_files(git_repo, hook_rep
     assert any(line.startswith(".mcp.json:") for line in core) and any(line.startswith(".env:") for line in core)
 
 
+def test_a_baseline_from_baseline_create_makes_every_hook_pass(git_repo, hook_repo, pre_commit_home) -> None:  # type: ignore[no-untyped-def]
+    """One fingerprint scheme: the baseline `credwall baseline create` writes silences the same
+    findings in every hook, and a new secret still fails."""
+    from credwall.cli import main as cli_main
+
+    path, sha = hook_repo
+    hooks = [h for h in HOOK_IDS if h != "credwall-ignores"]  # a fixer: judged on .gitignore, not on findings
+    config = {"repos": [{"repo": str(path), "rev": sha, "hooks": [{"id": h} for h in hooks]}]}
+    (git_repo.path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    for hook in hooks:
+        name, content, _ = _fixture_for(hook)
+        git_repo.stage(name, content)
+    (git_repo.path / ".credwall.toml").write_text('baseline = ".credwall-baseline.jsonl"\n')
+    assert cli_main(["baseline", "create"]) == 0
+    git_repo.git("add", "-A")
+    proc = _pre_commit(["run", "--all-files"], git_repo.path, pre_commit_home)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count("Passed") == len(hooks), proc.stdout
+    git_repo.stage("later.py", f"KEY = '{tokens.github_classic(seed=94)}'\n")
+    proc = _pre_commit(["run", "--all-files"], git_repo.path, pre_commit_home)
+    assert proc.returncode == 1 and "later.py:1:" in proc.stdout, proc.stdout
+
+
 def test_skipping_a_subset_hook_never_lets_a_secret_through(git_repo, hook_repo, pre_commit_home) -> None:  # type: ignore[no-untyped-def]
     """`SKIP=credwall-mcp` (or the MCP hook left out, or `stages: [manual]`) leaves the main hook
     judging .mcp.json in full: the commit is blocked."""

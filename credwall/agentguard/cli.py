@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from typing import Any, BinaryIO, Callable, Sequence, TextIO
 
     from ..engine.matcher import Matcher
-    from .policy import AgentPolicy
+    from .settings import AgentPolicy
 
 MAX_PAYLOAD_BYTES = 8 * 1024 * 1024
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -72,7 +72,7 @@ def _read_payload(stream: BinaryIO) -> bytes | None:
 def load_policy() -> tuple[AgentPolicy, Any]:
     """The policy from the configuration in force (`[tool.credwall.agent]`) and the config
     itself (for the matcher's rule selection). Raises on a malformed configuration."""
-    from .policy import AgentPolicy, policy_from_table
+    from .settings import AgentPolicy, policy_from_table
 
     from ..engine.session import load_config
 

@@ -51,6 +51,8 @@ class Action(NamedTuple):
     text: str = ""  # content written, prompt, tool output, file content sent before a read
     args: Any = None  # MCP / outbound arguments
     cwd: str | None = None
+    content: str | None = None  # a write's whole new content (Write, create)
+    edits: tuple[tuple[str, str], ...] = ()  # a write's (old, new) replacements (Edit, MultiEdit)
 
 
 class Event(NamedTuple):
@@ -103,6 +105,29 @@ def _command_of(args: Any) -> str | None:
     return None
 
 
+_CONTENT_KEYS = ("content", "file_text", "contents", "new_file_text")
+_OLD_KEYS = ("old_string", "old_str", "oldString", "old_text")
+_NEW_KEYS = ("new_string", "new_str", "newString", "new_text")
+
+
+def _write_parts(args: Mapping[str, Any]) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """(whole new content, (old, new) replacements) of a write tool's arguments, as far as they
+    say: enough to judge the file it will become."""
+    for key in _CONTENT_KEYS:
+        if isinstance(args.get(key), str):
+            return args[key], ()
+    pairs: list[tuple[str, str]] = []
+    items = args.get("edits") if isinstance(args.get("edits"), list) else [args]
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        old = next((item[k] for k in _OLD_KEYS if isinstance(item.get(k), str)), None)
+        new = next((item[k] for k in _NEW_KEYS if isinstance(item.get(k), str)), None)
+        if old is not None and new is not None:
+            pairs.append((old, new))
+    return None, tuple(pairs)
+
+
 def tool_action(tool: str, args: Any, cwd: str | None, *, agent: str) -> Action:
     """Classify one tool call by the tool's name and arguments."""
     args = _obj(args)
@@ -115,13 +140,16 @@ def tool_action(tool: str, args: Any, cwd: str | None, *, agent: str) -> Action:
         return Action(WRITE, tool, paths=tuple(patch_paths(patch)), text=patch_added_text(patch) or patch, cwd=cwd)
     if lowered in _WRITE_TOOLS:
         path = _path_of(args)
+        content: str | None = None
+        edits: tuple[tuple[str, str], ...] = ()
         if isinstance(args, Mapping):
             # every string but the path and the text being replaced (which is already in the file)
-            skip = set(_PATH_KEYS) | {"old_string", "old_str", "oldString", "old_text"}
+            skip = set(_PATH_KEYS) | set(_OLD_KEYS)
             text = "\n".join(s for k, v in args.items() if k not in skip for s in strings(v))
+            content, edits = _write_parts(args)
         else:
             text = "\n".join(strings(args))
-        return Action(WRITE, tool, paths=(path,) if path else (), text=text, cwd=cwd)
+        return Action(WRITE, tool, paths=(path,) if path else (), text=text, cwd=cwd, content=content, edits=edits)
     if lowered in _READ_TOOLS:
         return Action(READ, tool, paths=(_path_of(args),), cwd=cwd)
     if lowered in _SEARCH_TOOLS:
@@ -249,7 +277,8 @@ def decide(guard: Guard, event: Event) -> Verdict:
     if action.kind == SHELL:
         return guard.check_shell(action.command or "", action.cwd)
     if action.kind == WRITE:
-        return guard.check_write(action.paths, action.text, tool=action.tool or "write")
+        return guard.check_write(action.paths, action.text, tool=action.tool or "write", content=action.content,
+                                 edits=action.edits, cwd=action.cwd)
     if action.kind == READ:
         verdicts = [guard.check_read(p, action.text or None, tool=action.tool or "read") for p in action.paths if p]
         return _merge(verdicts)

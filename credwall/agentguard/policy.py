@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from typing import Any, Callable, Iterable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping
 
 from ..analysers.registry import classify
 from .shell import MAX_COMMANDS, MAX_DEPTH, Command, LazyRe, Word, parse_all
@@ -34,97 +34,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..engine.matcher import Matcher
 
-ALLOW, WARN, ASK, DENY = "allow", "warn", "ask", "deny"
-_RANK = {ALLOW: 0, WARN: 1, ASK: 2, DENY: 3}
-_ALSO = {DENY: "blocked", ASK: "needs confirmation", WARN: "warning", ALLOW: "allowed"}
-SECRET_ACTIONS = ("block", "warn", "allow")
-
-
-class Reason(NamedTuple):
-    decision: str
-    rule: str  # short stable id, e.g. "read-credential-file"
-    message: str  # says what and why; never contains a secret
-
-
-class Verdict(NamedTuple):
-    decision: str
-    reasons: tuple[Reason, ...] = ()
-
-    @property
-    def message(self) -> str:
-        """The reasons, strongest first, one per line (at most five)."""
-        ordered = sorted(self.reasons, key=lambda r: -_RANK[r.decision])
-        lines: list[str] = []
-        for r in ordered:
-            text = r.message if r.decision == self.decision else f"(also {_ALSO[r.decision]}) {r.message}"
-            if text not in lines:
-                lines.append(text)
-        more = len(lines) - 5
-        return "\n".join(lines[:5] + ([f"(and {more} more)"] if more > 0 else []))
-
-    @property
-    def rules(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(r.rule for r in self.reasons if r.decision == self.decision))
-
-
-def combine(reasons: Iterable[Reason]) -> Verdict:
-    found = tuple(reasons)
-    decision = max((r.decision for r in found), key=_RANK.__getitem__, default=ALLOW)
-    return Verdict(decision, found)
-
-
-class AgentPolicy(NamedTuple):
-    """What the guard enforces. Built from `[tool.credwall.agent]` by `policy_from_table`."""
-
-    protected_environments: tuple[str, ...] = ("prod", "production", "live")
-    deny: tuple[str, ...] = ()  # regexes searched in each simple command and in the whole command
-    ask: tuple[str, ...] = ()
-    allow: tuple[str, ...] = ()  # a simple command matching one skips the ask rules (never deny)
-    fail_closed: bool = True  # internal errors and malformed input deny (else allow, with a warning)
-    prompt_secrets: str = "block"  # a credential in a user prompt: block | warn | allow
-    output_secrets: str = "warn"  # a credential in a tool's output: block | warn | allow
-    read_secrets: str = "block"  # a file whose content (when the agent sends it) holds one
-    temp_dirs: tuple[str, ...] = ()  # more directories where `rm -rf` needs no confirmation
-
-
-_POLICY_KEYS = {
-    "protected_environments": "list", "deny": "regexes", "ask": "regexes", "allow": "regexes",
-    "fail_closed": "bool", "prompt_secrets": "action", "output_secrets": "action", "read_secrets": "action",
-    "temp_dirs": "list",
-}
-
-
-def policy_from_table(table: Mapping[str, Any] | None, source: str = "[tool.credwall.agent]") -> AgentPolicy:
-    """An AgentPolicy from a TOML table; ValueError naming the key for unknown keys, wrong types
-    and regexes that do not compile (a typo must not silently switch a rule off)."""
-    if not table:
-        return AgentPolicy()
-    values: dict[str, Any] = {}
-    for key, value in table.items():
-        kind = _POLICY_KEYS.get(key)
-        if kind is None:
-            raise ValueError(f"{source}: unknown key {key!r} (known: {', '.join(sorted(_POLICY_KEYS))})")
-        if kind == "bool":
-            if not isinstance(value, bool):
-                raise ValueError(f"{source}: {key} must be true or false")
-            values[key] = value
-        elif kind == "action":
-            if value not in SECRET_ACTIONS:
-                raise ValueError(f"{source}: {key} must be one of {', '.join(SECRET_ACTIONS)}")
-            values[key] = value
-        else:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ValueError(f"{source}: {key} must be a list of strings")
-            if kind == "regexes":
-                for pattern in value:
-                    try:
-                        re.compile(pattern)
-                    except re.error as exc:
-                        raise ValueError(f"{source}: {key}: bad regex {pattern!r}: {exc}") from None
-            if key == "protected_environments":
-                value = [v.lower() for v in value]
-            values[key] = tuple(value)
-    return AgentPolicy(**values)
+from .settings import ALLOW, ASK, DENY, WARN, AgentPolicy, Reason, Verdict, combine
 
 
 # --- credential files ---------------------------------------------------------------------------
@@ -383,6 +293,23 @@ def _contains_seq(args: tuple[str, ...], needles: tuple[str, ...]) -> bool:
     return all(n.lower() in lowered for n in needles)
 
 
+_MAX_JUDGED_FILE = 1024 * 1024
+
+
+def _read_small(path: str) -> str | None:
+    """A regular file's text when it is small enough to judge (never a FIFO, device or link)."""
+    import stat
+
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_JUDGED_FILE:
+            return None
+        with open(path, "rb") as fh:
+            return fh.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
 class _Cwd:
     """Where relative paths point, as far as `cd` commands in the same string tell: the project
     root, a directory inside it, a temp directory, or somewhere else entirely."""
@@ -486,11 +413,49 @@ class Guard:
                                           f"the command matches the deny pattern {pattern.pattern!r} of [tool.credwall.agent]"))
         return combine(reasons)
 
-    def check_write(self, paths: Iterable[str], text: str, tool: str = "write") -> Verdict:
+    def file_secrets(self, path: str, content: str | None, edits: tuple[tuple[str, str], ...] = (),
+                     cwd: str | None = None) -> list[str]:
+        """What the file at `path` will hold after a write and does not hold now, judged as that
+        kind of file by the pipeline every entry point runs (an `.mcp.json` as an MCP config,
+        a `.env` as an env file), so a write the commit hook would block is denied here. Findings
+        about the file as a whole (a committed `.env`) concern commits, not writes: left out."""
+        from ..engine.findings import ScanResult
+        from ..pipeline import analyse_text
+
+        current = _read_small(path if os.path.isabs(path) or not cwd else os.path.join(cwd, path))
+        if content is None:
+            if current is None or not edits:
+                return []
+            content = current
+            for old, new in edits:
+                if old not in content:
+                    return []  # the edit will fail, or the file changed: nothing to judge
+                content = content.replace(old, new, 1)
+        matcher = self.matcher
+        before = ({f.fingerprint for f in analyse_text(matcher, path, current, ScanResult())}
+                  if current is not None else set())
+        found = []
+        for finding in analyse_text(matcher, path, content, ScanResult()):
+            rule = matcher.rules_by_id.get(finding.rule_id)
+            if finding.fingerprint in before or (rule is not None and rule.scope == "file"):
+                continue
+            label = f"{finding.rule_id} ({finding.secret_masked})"
+            if label not in found:
+                found.append(label)
+        return found
+
+    def check_write(self, paths: Iterable[str], text: str, tool: str = "write", *, content: str | None = None,
+                    edits: tuple[tuple[str, str], ...] = (), cwd: str | None = None) -> Verdict:
         reasons: list[Reason] = []
         paths = [p for p in paths if p]
         where = ", ".join(paths) or "a file"
         found = self.secrets(text)
+        if len(paths) == 1 and (content is not None or edits):
+            # The file's own answer first (an env value, an MCP literal), then what the text
+            # alone shows (a token in a write the file analysis could not rebuild).
+            judged = self.file_secrets(paths[0], content, edits, cwd)
+            masked = {label.split(" ", 1)[1] for label in judged}
+            found = judged + [label for label in found if label.split(" ", 1)[1] not in masked]
         if found:
             reasons.append(Reason(DENY, "secret-in-write",
                                   f"{tool} would put a credential into {where}: {', '.join(found)}. Reference it "

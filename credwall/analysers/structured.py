@@ -322,8 +322,3 @@ def format_of(name: str) -> str:
     if lowered.endswith((".yaml", ".yml")):
         return "YAML"
     return "JSON"
-
-
-def load_any(name: str, text: str) -> tuple[Any, list[Leaf]]:
-    """By file name: .toml → TOML, .yaml/.yml → YAML, else JSON(C)."""
-    return {"TOML": load_toml, "YAML": load_yaml, "JSON": load_json}[format_of(name)](text)

@@ -94,15 +94,6 @@ def findings_from_matches(path: str, text: str, matches: Iterable[Match],
     return findings
 
 
-def make_finding(*, rule_id: str, path: str, line: int, column: int, secret: str, confidence: str,
-                 message: str) -> Finding:
-    """A finding from a structure-aware check (a value at a JSON path, a file by its name)."""
-    first_line, _, _ = secret.partition("\n")
-    return Finding(rule_id=rule_id, path=path, line=line, column=column, end_line=line,
-                   end_column=column + len(first_line), confidence=confidence,
-                   fingerprint=fingerprint(rule_id, secret), secret_masked=mask(secret), message=message)
-
-
 class ScanError(NamedTuple):
     path: str
     reason: str
