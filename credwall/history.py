@@ -21,8 +21,8 @@ Choices, and why:
   `dedupe=False` reports every commit that adds it).
 - **Renames** (`-M`) add no lines, so a moved file is not reported again.
 - **Binary files** (as git judges them) are read from their blob and decoded like the staged
-  scan does (a UTF-16 file with a BOM is text); paths skipped by name (images, lockfiles,
-  vendored directories) are counted, never read.
+  scan does (a UTF-16 file with a BOM is text; binary content is read for its printable runs).
+  Nothing is skipped by name: a lockfile or an image a commit adds is read like any file.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import time
 from .engine.findings import ScanError, ScanResult
 from .pipeline import analyse_change, analyse_file, needs_whole_file
 from .sources.diff import parse_unified_diff
-from .sources.files import MAX_FILE_BYTES, skip_reason_for_path
+from .sources.files import MAX_FILE_BYTES
 from .sources.history import (Commit, HistoryError, combined_to_unified, history_revisions, new_blob,  # noqa: F401
                               patches)
 
@@ -284,10 +284,6 @@ class _CommitScanner:
             lines = combined_to_unified(lines, commit.parents)
         for file_diff in parse_unified_diff(lines):
             path = os.fsdecode(file_diff.path)
-            reason = skip_reason_for_path(path)
-            if reason is not None:
-                result.skipped[reason] += 1
-                continue
             findings_before, errors_before = len(result.findings), len(result.errors)
             if file_diff.binary or (needs_whole_file(path) and file_diff.added):
                 # Judged on the file the commit produced, keeping what the commit added.

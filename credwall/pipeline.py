@@ -19,6 +19,7 @@ from __future__ import annotations
 from .analysers.registry import TEXT, analyser, kind_of, needs_whole_file
 from .engine.analysis import FILE, Analysis, resolve
 from .engine.decode import decode
+from .engine.filters import inline_allowed
 from .engine.findings import ScanError
 from .engine.matcher import ScanTimeout
 
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
     from collections.abc import Collection
 
     from .engine.analysis import Keep
+    from .engine.decode import View
     from .engine.findings import Finding, ScanResult
-    from .engine.matcher import Matcher
+    from .engine.matcher import Match, Matcher
     from .sources.diff import FileDiff
 
 __all__ = ["analyse_change", "analyse_file", "analyse_text", "needs_whole_file"]
@@ -43,13 +45,10 @@ def analyse_file(matcher: Matcher, path: str, data: bytes, result: ScanResult, *
     kind = kind_of(path, decoded.text)
     if kinds is not None and kind not in kinds:
         return False
-    if decoded.text is None and kind == TEXT:
-        result.skipped[decoded.note or "binary"] += 1
-        return True
-    if decoded.note and decoded.text is not None:
+    if decoded.note:
         result.notes[decoded.note] += 1
     keep = _keep_added(change) if change is not None else None
-    findings = _analyse(matcher, path, kind, data, decoded.text, result, keep=keep)
+    findings = _analyse(matcher, path, kind, data, decoded.text, result, keep=keep, views=decoded.views)
     if findings is not None:
         result.files += 1
         result.bytes += len(data)
@@ -65,14 +64,11 @@ def analyse_change(matcher: Matcher, path: str, change: FileDiff, result: ScanRe
     size = 0
     keep = _keep_added(change)
     for window in change.windows:
-        decoded = decode(window.data)
-        if decoded.text is None:
-            result.skipped[decoded.note or "binary"] += 1
-            return
+        decoded = decode(window.data, at_start=window.first_line == 1)
         if decoded.note:
             result.notes[decoded.note] += 1
         findings = _analyse(matcher, path, TEXT, window.data, decoded.text, result,
-                            line_offset=window.first_line - 1, keep=keep)
+                            line_offset=window.first_line - 1, keep=keep, views=decoded.views)
         if findings is None:
             return
         found.extend(findings)
@@ -90,6 +86,13 @@ def analyse_text(matcher: Matcher, path: str, text: str, result: ScanResult) -> 
     return _analyse(matcher, path, kind, data, text, result) or []
 
 
+def _find(matcher: Matcher, path: str, text: str) -> list[Match]:
+    matches = matcher.find(text)
+    if matcher.path_filter is not None:
+        matches = matcher.path_filter(path, text, matches)
+    return matches
+
+
 def _keep_added(change: FileDiff) -> Keep:
     """What a change adds: the findings on its added lines; for a change git calls binary (no
     lines to tell), everything; a finding about the whole file when the change adds content."""
@@ -103,18 +106,22 @@ def _keep_added(change: FileDiff) -> Keep:
 
 
 def _analyse(matcher: Matcher, path: str, kind: str, data: bytes, text: str | None, result: ScanResult,
-             line_offset: int = 0, keep: Keep | None = None) -> list[Finding] | None:
-    """Match, analyse and resolve one text; None (and an error in result) when it failed."""
+             line_offset: int = 0, keep: Keep | None = None, views: tuple[View, ...] = ()) -> list[Finding] | None:
+    """Match, analyse and resolve one text (and the other views of its bytes); None (and an
+    error in result) when it failed."""
     analysis = Analysis(path, kind, data, text, matcher, matcher.rules_by_id,
                         note=lambda what: result.notes.update([what]))
     try:
         if text is not None:
-            matches = matcher.find(text)
-            if matcher.path_filter is not None:
-                matches = matcher.path_filter(path, text, matches)
-            analysis.matches = matches
+            analysis.matches = _find(matcher, path, text)
         if kind != TEXT:
             analyser(kind)(analysis)
+        seen = {(m.rule.id, m.secret) for m in analysis.matches}
+        for view in views:
+            for match in _find(matcher, path, view.text):
+                if (match.rule.id, match.secret) not in seen and not inline_allowed(view.text, match.start):
+                    seen.add((match.rule.id, match.secret))
+                    analysis.add_view_match(match, view)
     except ScanTimeout as exc:
         result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
         return None

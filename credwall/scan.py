@@ -62,8 +62,10 @@ def collect_paths(targets: Iterable[str], result: ScanResult, excluded: Excluded
             result.errors.append(ScanError(target, "no such file or directory"))
             continue
         for path, reason in walk(target):
-            # Only what lies below the named target is judged: `credwall scan node_modules/x` scans x.
-            reason = reason or skip_reason_for_path(os.path.relpath(path, target) if path != target else path)
+            # Only what a walk finds below the named target may be skipped: a file named itself
+            # (`credwall scan node_modules/x`, a hook's file names) is always read.
+            if reason is None and path != target:
+                reason = skip_reason_for_path(os.path.relpath(path, target))
             if reason is None and excluded is not None and excluded(path):
                 reason = "excluded by config"
             if reason is not None:
@@ -169,11 +171,8 @@ def scan_staged_files(matcher: Matcher, root: str, staged: Sequence[StagedFile],
     whole: list[tuple[str, StagedFile]] = []
     for item in staged:
         path = _display(root, item.path, display_root)
-        reason = skip_reason_for_path(path)
-        if reason is None and excluded is not None and excluded(os.path.join(root, os.fsdecode(item.path))):
-            reason = "excluded by config"
-        if reason is not None:
-            result.skipped[reason] += 1
+        if excluded is not None and excluded(os.path.join(root, os.fsdecode(item.path))):
+            result.skipped["excluded by config"] += 1
         elif item.diff.binary or needs_whole_file(path):
             whole.append((path, item))
         elif kinds is not None and "text" not in kinds:

@@ -31,10 +31,20 @@ def test_clean_change_passes_and_says_what_it_scanned(git_repo, capsys) -> None:
 
 
 def test_nothing_scanned_is_said(git_repo, capsys) -> None:  # type: ignore[no-untyped-def]
-    git_repo.stage("pic.png", b"\x89PNG\r\n\x1a\n\x00\x00")
-    assert main(["pic.png"]) == 0
-    err = capsys.readouterr().err
-    assert "scanned nothing" in err and "skipped 1 binary" in err
+    assert main([]) == 0
+    assert "scanned nothing" in capsys.readouterr().err
+
+
+def test_a_binary_file_is_read_for_its_printable_runs(git_repo, capsys) -> None:  # type: ignore[no-untyped-def]
+    """No file is skipped by its name: an image is binary content, and a token appended to it
+    (or in a text file with one NUL byte) is still found, at its line."""
+    token = tokens.github_classic(seed=38)
+    git_repo.stage("pic.png", b"\x89PNG\r\n\x1a\n\x00\x00IHDR\n" + token.encode() + b"\n")
+    git_repo.stage("notes.txt", b"header\x00\nsecond line\nkey = " + token.encode() + b"\n")
+    assert main(["pic.png", "notes.txt"]) == 1
+    out, err = capsys.readouterr()
+    assert "pic.png:4:1: github-pat" in out and "notes.txt:3:7: github-pat" in out
+    assert "2 binary (printable runs read)" in err and token not in out + err
 
 
 def test_missing_file_fails_closed(git_repo, capsys) -> None:  # type: ignore[no-untyped-def]

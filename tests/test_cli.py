@@ -75,7 +75,9 @@ def test_stdin() -> None:
     assert [(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]] == [("-", 1)]
 
 
-def test_lockfiles_vendored_and_binary_are_skipped_and_counted(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_only_vendored_directories_are_skipped_by_name(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A walk does not enter node_modules (counted); a lockfile, a file named like an image and a
+    binary file are read like any other: a name is no reason to trust a file."""
     monkeypatch.chdir(tmp_path)
     secret = tokens.github_classic()
     for rel in ("package-lock.json", "node_modules/x/index.js", "logo.png"):
@@ -83,8 +85,12 @@ def test_lockfiles_vendored_and_binary_are_skipped_and_counted(tmp_path, run_cli
         (tmp_path / rel).write_text(f"t = '{secret}'\n")
     (tmp_path / "data.bin2").write_bytes(b"\x00\x00" + secret.encode())
     code, out, err = run_cli("scan", "--format", "json", ".")
-    assert code == 0
-    assert json.loads(out)["stats"]["skipped"] == {"binary": 2, "lockfile": 1, "vendored": 1}
+    assert code == 1
+    report = json.loads(out)
+    assert report["stats"]["skipped"] == {"vendored": 1}
+    assert sorted(f["path"] for f in report["findings"]) == ["./data.bin2", "./logo.png", "./package-lock.json"]
+    code, out, err = run_cli("scan", "--format", "json", "node_modules/x/index.js")  # named: read
+    assert code == 1
 
 
 def test_encodings(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -166,10 +166,12 @@ def test_binary_history_is_decoded_and_odd_paths_survive(git_repo, matcher) -> N
     odd = _commit(git_repo, "dir with space/é.txt", f"key: {tokens.anthropic_key(seed=372)}\n")
     _commit(git_repo, "logo.png", b"\x89PNG\r\n\x1a\n\0\0" + tokens.github_classic(seed=373).encode())
 
+    png = git_repo.git("rev-parse", "HEAD").strip()
     result = scan_history(matcher, str(git_repo.path))
     assert not result.errors
-    assert sorted((c, p) for c, p, _ in _where(result)) == sorted([(utf16, "conf/settings.ini"), (odd, "dir with space/é.txt")])
-    assert result.skipped["binary"] == 1  # the .png, by name
+    assert sorted((c, p) for c, p, _ in _where(result)) == sorted([
+        (utf16, "conf/settings.ini"), (odd, "dir with space/é.txt"), (png, "logo.png")])  # nothing skipped by name
+    assert result.notes["binary (printable runs read)"] == 1
 
 
 def test_bad_revisions_fail_with_a_message(git_repo, matcher) -> None:  # type: ignore[no-untyped-def]

@@ -58,12 +58,13 @@ def test_deleted_file_is_not_a_finding(git_repo, run_cli) -> None:  # type: igno
     assert "scanned nothing" in err
 
 
-def test_binary_file_is_skipped_and_said(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_binary_file_is_read_for_its_printable_runs(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
     git_repo.stage("blob.dat2", b"\x00\x01\x02" + tokens.github_classic().encode())
+    git_repo.stage("empty.bin", b"\x00\x01\x02\x03")
     code, report, err = _staged(run_cli)
-    assert code == 0
-    assert report["stats"]["skipped"] == {"binary": 1}
-    assert "skipped 1 binary" in err
+    assert code == 1
+    assert [(f["path"], f["line"], f["column"]) for f in report["findings"]] == [("blob.dat2", 1, 4)]
+    assert "2 binary (printable runs read)" in err
 
 
 def test_crlf_and_no_final_newline(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 TEXT = "text"  # every file no other kind claims
 ENV, ENV_TEMPLATE, KEYFILE = "env", "env-template", "keyfile"
 MCP, AGENT, AGENT_SETTINGS, CI = "mcp", "agent", "agent-settings", "ci"
-KINDS = (TEXT, ENV, ENV_TEMPLATE, KEYFILE, MCP, AGENT, AGENT_SETTINGS, CI)
+BASELINE = "baseline"  # a secret scanner's own record of known findings (hashes)
+KINDS = (TEXT, ENV, ENV_TEMPLATE, KEYFILE, MCP, AGENT, AGENT_SETTINGS, CI, BASELINE)
 
 # kind -> "module:function" of its analyser, imported on first use (hook start-up stays small).
 ANALYSERS = {
@@ -35,6 +36,7 @@ ANALYSERS = {
     AGENT: "agent_files:analyse",
     AGENT_SETTINGS: "agent_files:analyse",
     CI: "ci:analyse",
+    BASELINE: "baselines:analyse",
 }
 
 # What each hook id analyses (None: everything). pre-commit's `files:` patterns in
@@ -51,6 +53,8 @@ HOOK_KINDS: dict[str, frozenset[str] | None] = {
 STRUCTURED_SUFFIXES = (".json", ".jsonc", ".code-workspace", ".yaml", ".yml", ".toml")
 _SERVER_TABLE_WORDS = ("mcpservers", "mcp_servers", "context_servers", "servers")
 
+_BASELINE_NAMES = frozenset({".credwall-baseline.jsonl", ".secrets.baseline", ".gitleaksignore",
+                            ".betterleaksignore", "gitleaks-baseline.json"})
 _ENV_TEMPLATE_SUFFIXES = ("example", "sample", "template", "dist", "defaults", "tmpl", "tpl")
 _KEY_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".p8", ".pkcs12",
                  ".gpg", ".asc", ".ovpn", ".kdbx", ".tfstate", ".tfstate.backup")
@@ -115,6 +119,8 @@ def classify(path: str) -> str | None:
     """The kind of a file by its path alone, or None for ordinary files."""
     norm = path.replace(os.sep, "/")
     name = norm.rsplit("/", 1)[-1].lower()
+    if name in _BASELINE_NAMES:
+        return BASELINE
     if _AGENT_SETTINGS_RE.search(norm):
         return "agent-settings"
     if name in _MCP_NAMES or _MCP_RE.search(norm):

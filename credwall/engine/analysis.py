@@ -21,6 +21,7 @@ from .filters import inline_allowed
 from .findings import Finding, LineIndex, fingerprint, mask, secret_sha1
 
 if TYPE_CHECKING:
+    from .decode import View
     from .matcher import Match, Matcher
     from .rules import Rule
 
@@ -38,6 +39,9 @@ class Candidate(NamedTuple):
     confidence: str
     scope: str = SPAN
     fallback: bool = False  # reported only when nothing else in the file is
+    # (line, column, end line, end column) when found in another view of the file (the UTF-8
+    # reading beside a BOM, a binary file's printable runs): start and end are then unused.
+    located: tuple[int, int, int, int] | None = None
 
 
 class Region(NamedTuple):
@@ -115,6 +119,15 @@ class Analysis:
 
         return [Match(m.rule, start, end, m.secret) for m in self.matcher.find(value)]
 
+    def add_view_match(self, match: Match, view: View) -> None:
+        """A pattern match found in another view of the file, located through that view."""
+        line, column = view.locate(match.start)
+        end_line, end_column = view.locate(match.end)
+        rank = GENERIC if match.rule.generic else PROVIDER
+        self.candidates.append(Candidate(match.rule.id, 0, 0, match.secret, match.rule.description
+                                         + self.default_suffix, rank, match.rule.confidence,
+                                         located=(line, column, end_line, end_column)))
+
     def parse(self, fmt: str) -> tuple[Any, list[Any]] | None:
         """The document and its leaves (JSON, YAML or TOML); None, and an error naming the line
         and column, when the text is malformed."""
@@ -156,6 +169,10 @@ def resolve(analysis: Analysis, line_offset: int = 0, keep: Keep | None = None,
     kept: list[Candidate] = []
     spans: list[tuple[int, int]] = []
     for c in sorted(candidates, key=lambda c: (c.fallback, c.rank, c.start, -c.end)):
+        if c.located is not None:  # another view: its own matcher run resolved its overlaps
+            if not c.fallback or not kept:
+                kept.append(c)
+            continue
         if c.scope == FILE:
             if not c.fallback or not kept:
                 kept.append(c)
@@ -170,12 +187,15 @@ def resolve(analysis: Analysis, line_offset: int = 0, keep: Keep | None = None,
     findings: list[Finding] = []
     hits: dict[str, str] = {}
     index = LineIndex(text)
-    for c in sorted(kept, key=lambda c: (c.start, c.rule_id)):
-        line, column = index.locate(c.start)
-        end_line, end_column = _end(text, c, line, column)
+    for c in sorted(kept, key=lambda c: (c.located or (0, 0), c.start, c.rule_id)):
+        if c.located is not None:
+            line, column, end_line, end_column = c.located
+        else:
+            line, column = index.locate(c.start)
+            end_line, end_column = _end(text, c, line, column)
         if keep is not None and not keep(c.scope, line + line_offset, end_line + line_offset):
             continue
-        if text and inline_allowed(text, c.start):
+        if text and c.located is None and inline_allowed(text, c.start):
             allowed += 1
             continue
         print_ = fingerprint(c.rule_id, c.secret)

@@ -1,32 +1,102 @@
-"""Bytes to text: BOM-aware, NUL-aware, never losing a token to an odd byte."""
+"""Bytes to text, never losing a token to an odd byte.
+
+- UTF-8 is the default; invalid bytes are decoded lossily (and counted), never skipped.
+- A byte-order mark means something only at the start of a file. There the content is decoded
+  by it, and the same bytes are also read as UTF-8 (a second view), so `FF FE` followed by
+  ASCII, which UTF-16 turns into garbage, cannot hide a token.
+- Content with a NUL byte in its first 8 KiB is binary: it has no text of its own, but its
+  printable runs are read the way strings(1) does — ASCII runs and UTF-16LE/BE runs — so a token
+  in a text file with one NUL, in UTF-16 without a BOM, or appended to an image is still found.
+
+A view is an extra text to match, with a way back to the file's line and column.
+"""
 
 from __future__ import annotations
 
 import codecs
-from typing import NamedTuple
+import re
+from bisect import bisect_right
+from typing import Callable, NamedTuple
 
 _SNIFF_BYTES = 8192
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_MIN_RUN = 8  # shortest printable run worth matching: shorter than every credential format
+_ASCII_RUN = re.compile(rb"[\t\n\r\x20-\x7e]{%d,}" % _MIN_RUN)
+_UTF16LE_RUN = re.compile(rb"(?:[\t\n\r\x20-\x7e]\x00){%d,}" % _MIN_RUN)
+_UTF16BE_RUN = re.compile(rb"(?:\x00[\t\n\r\x20-\x7e]){%d,}" % _MIN_RUN)
+
+Locate = Callable[[int], "tuple[int, int]"]  # offset in the view -> (line, column) in the file
+
+
+class View(NamedTuple):
+    text: str
+    locate: Locate
+    name: str  # what the summary says was read this way: "utf-8 beside the BOM", "printable runs"
 
 
 class Decoded(NamedTuple):
-    text: str | None  # None when the content is not text
+    text: str | None  # None when the content is binary
     note: str | None = None  # "binary", "utf-16", "lossy" … said in the summary
+    views: tuple[View, ...] = ()  # more text to match (see the module docstring)
 
 
-def decode(data: bytes) -> Decoded:
-    """Text of a file's bytes: BOM-aware, NUL means binary, invalid UTF-8 is decoded lossily
-    (and counted) rather than skipped, so a stray Latin-1 byte cannot hide a token."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Decoded(data.decode(encoding), None if encoding == "utf-8-sig" else encoding)
-            except UnicodeDecodeError:
-                return Decoded(data.decode(encoding, "replace"), f"{encoding} lossy")
+def decode(data: bytes, at_start: bool = True) -> Decoded:
+    """The text of a file's bytes. `at_start`: data begins at the file's first byte (False for a
+    hunk from the middle of a file, where a BOM-looking pair of bytes is just two bytes)."""
+    if at_start:
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                raw = View(*_utf8_view(data), name="utf-8 beside the BOM")
+                if encoding == "utf-8-sig":
+                    try:
+                        return Decoded(data.decode(encoding))
+                    except UnicodeDecodeError:
+                        return Decoded(data.decode(encoding, "replace"), "utf-8 lossy")
+                try:
+                    return Decoded(data.decode(encoding), encoding, (raw,))
+                except UnicodeDecodeError:
+                    return Decoded(data.decode(encoding, "replace"), f"{encoding} lossy", (raw,))
     if b"\0" in data[:_SNIFF_BYTES]:
-        return Decoded(None, "binary")
+        return Decoded(None, "binary (printable runs read)", binary_views(data))
     try:
         return Decoded(data.decode("utf-8"))
     except UnicodeDecodeError:
         return Decoded(data.decode("utf-8", "replace"), "lossy")
+
+
+def _utf8_view(data: bytes) -> tuple[str, Locate]:
+    from .findings import LineIndex
+
+    text = data.decode("utf-8", "replace")
+    return text, LineIndex(text).locate
+
+
+def binary_views(data: bytes) -> tuple[View, ...]:
+    """Printable ASCII runs, and UTF-16LE / UTF-16BE runs, each as one view whose runs are
+    joined by newlines and located back at their bytes in the file."""
+    def view(pattern: re.Pattern[bytes], width: int, shift: int, name: str) -> View | None:
+        starts: list[int] = []  # view offset where each run starts
+        origins: list[int] = []  # its byte offset in the data
+        pieces: list[str] = []
+        offset = 0
+        for m in pattern.finditer(data):
+            chunk = m.group()
+            text = chunk.decode("ascii") if width == 1 else chunk[shift::2].decode("ascii")
+            starts.append(offset)
+            origins.append(m.start() + shift)
+            pieces.append(text)
+            offset += len(text) + 1
+        if not pieces:
+            return None
+
+        def locate(position: int) -> tuple[int, int]:
+            run = bisect_right(starts, position) - 1
+            byte = origins[run] + (position - starts[run]) * width
+            # Counted on demand: findings are few, and a large binary holds many newline bytes.
+            return data.count(b"\n", 0, byte) + 1, byte - (data.rfind(b"\n", 0, byte) + 1) + 1
+        return View("\n".join(pieces), locate, name)
+
+    found = (view(_ASCII_RUN, 1, 0, "printable runs"), view(_UTF16LE_RUN, 2, 0, "utf-16le runs"),
+             view(_UTF16BE_RUN, 2, 1, "utf-16be runs"))
+    return tuple(v for v in found if v is not None)
