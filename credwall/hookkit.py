@@ -42,6 +42,11 @@ class FileCheck:
         from .engine.findings import findings_from_matches
 
         matches = self.matcher.scan(text)
+        rebuilt = self.matcher.take_cache_rebuilt()
+        if rebuilt:
+            from .engine.matcher import CACHE_REBUILT_NOTE
+
+            self.result.notes[CACHE_REBUILT_NOTE] += rebuilt
         if self.matcher.path_filter is not None:
             matches = self.matcher.path_filter(path, text, matches)
         if self.matcher.secret_sha1s:

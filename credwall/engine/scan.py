@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from ..sources.diff import FileDiff
 from .findings import Finding, findings_from_matches
-from .matcher import Matcher, ScanTimeout
+from .matcher import CACHE_REBUILT_NOTE, Matcher, ScanTimeout
 from ..sources.files import MAX_FILE_BYTES, decode, skip_reason_for_path, walk
 
 if TYPE_CHECKING:
@@ -66,6 +66,9 @@ def _findings(matcher: Matcher, path: str, data: bytes, result: ScanResult,
     except ScanTimeout as exc:
         result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
         return None
+    rebuilt = matcher.take_cache_rebuilt()
+    if rebuilt:
+        result.notes[CACHE_REBUILT_NOTE] += rebuilt
     if allowed:
         result.notes["allowed inline"] += allowed
     if matcher.path_filter is not None:

@@ -52,12 +52,12 @@ def load_rules_in_force(config: Config | None) -> list[Rule]:
 
 
 def load_matcher(config: Config | None = None, baseline: Baseline | None = None) -> Matcher:
-    """The rules in force compiled once for this process (both caches live in the user cache
-    dir), with the config's allow_regexes, the imported packs' path allowlists and the
-    baseline's detect-secrets hashes wired in."""
+    """The rules in force compiled once for this process (the regex cache lives in the user
+    cache dir, unless CREDWALL_NO_CACHE), with the config's allow_regexes, the imported packs'
+    path allowlists and the baseline's detect-secrets hashes wired in."""
+    from .cachefile import cache_file
     from .matcher import Matcher
     from .regexcache import RegexCompiler
-    from .rules import cache_dir
 
     rules = load_rules_in_force(config)
     path_filter = None
@@ -74,7 +74,7 @@ def load_matcher(config: Config | None = None, baseline: Baseline | None = None)
                 return filter_matches(entries, relative(path), text, matches)
     pattern_rules = [r for r in rules if r.regex]
     keep = {r.regex for r in pattern_rules} | {p for r in pattern_rules for a in r.allowlists for p in a.regexes}
-    compiler = RegexCompiler(os.path.join(cache_dir(), "regex.marshal"), keep=keep)
+    compiler = RegexCompiler(cache_file("regex.marshal"), keep=keep)
     sha1s = baseline.sha1s() if baseline is not None else frozenset()
     return Matcher(rules, compiler, allow_secret=allow_secret, path_filter=path_filter,
                    secret_sha1s=frozenset(sha1s))
