@@ -64,14 +64,14 @@ def regex_entries(path: Path) -> dict[str, Any]:
 
 def forge_program(cache: Path, victim: str, program_of: str, tmp_path: Path) -> None:
     """Replace the victim pattern's stored program by that of another pattern, consistently
-    (arguments keyed to the victim, digest recomputed), as a deliberate attacker would."""
+    (arguments keyed to the victim, checksum recomputed), as a deliberate attacker would."""
     donor_cache = tmp_path / "donor.marshal"
     RegexCompiler(str(donor_cache)).compile(program_of)
     _, blob = regex_entries(donor_cache)[program_of]
     args = (victim,) + marshal.loads(blob)[1:]
     blob = marshal.dumps(args)
     data = marshal.loads(cache.read_bytes())
-    data["codes"][victim] = (cachefile.digest(victim.encode(), blob), blob)
+    data["codes"][victim] = (cachefile.checksum(victim.encode(), blob), blob)
     cache.write_bytes(marshal.dumps(data))
 
 
@@ -84,9 +84,12 @@ def no_tmp_files(directory: Path) -> bool:
 def test_installed_rules_come_from_the_shipped_form_not_the_user_cache(tmp_path: Path) -> None:
     packs = packs_dir(tmp_path, shipped=True)
     cache = tmp_path / "cache" / "rules.marshal"
-    rules = load_cached(pack_files(packs), str(packs), str(cache))
-    assert [r.to_cache(examples=True) for r in rules] == [r.to_cache(examples=True) for r in BUILTIN_RULES]
+    loaded = load_cached(pack_files(packs), str(packs), str(cache))
+    rules, examples = loaded.rules, loaded.examples
+    assert [r.to_cache() for r in rules] == [r.to_cache() for r in BUILTIN_RULES]
     assert not cache.exists()  # nothing of the built-in rules is written to (or read from) it
+    assert all(r.examples == () for r in rules)  # examples are decoded per rule, on demand:
+    assert [examples(r) for r in rules] == [r.examples for r in BUILTIN_RULES]
 
 
 def test_forged_user_cache_cannot_drop_a_built_in_rule(tmp_path: Path) -> None:
@@ -98,7 +101,7 @@ def test_forged_user_cache_cannot_drop_a_built_in_rule(tmp_path: Path) -> None:
     key, rows = rules_payload(cache)
     write_rules_cache(cache, key, [row for row in rows if row[0] != "github-pat"], fix_digest=True)
     installed = packs_dir(tmp_path / "b", shipped=True)
-    assert [r.id for r in load_cached(pack_files(installed), str(installed), str(cache))] == IDS
+    assert [r.id for r in load_cached(pack_files(installed), str(installed), str(cache)).rules] == IDS
 
 
 def test_rule_removed_from_the_user_cache_is_rebuilt(tmp_path: Path) -> None:
@@ -107,7 +110,7 @@ def test_rule_removed_from_the_user_cache_is_rebuilt(tmp_path: Path) -> None:
     load_cached(pack_files(packs), str(packs), str(cache))
     key, rows = rules_payload(cache)
     write_rules_cache(cache, key, [row for row in rows if row[0] != "github-pat"], fix_digest=False)
-    assert [r.id for r in load_cached(pack_files(packs), str(packs), str(cache))] == IDS
+    assert [r.id for r in load_cached(pack_files(packs), str(packs), str(cache)).rules] == IDS
     assert [row[0] for row in rules_payload(cache)[1]] == IDS  # rewritten whole
 
 
@@ -116,7 +119,7 @@ def test_truncated_rules_cache_is_rebuilt(tmp_path: Path) -> None:
     cache = tmp_path / "cache" / "rules.marshal"
     load_cached(pack_files(packs), str(packs), str(cache))
     cache.write_bytes(cache.read_bytes()[: cache.stat().st_size // 2])
-    assert [r.id for r in load_cached(pack_files(packs), str(packs), str(cache))] == IDS
+    assert [r.id for r in load_cached(pack_files(packs), str(packs), str(cache)).rules] == IDS
     assert [row[0] for row in rules_payload(cache)[1]] == IDS
 
 
@@ -145,12 +148,12 @@ def test_pack_with_other_content_but_the_same_size_and_mtime_is_reparsed(tmp_pat
     extra = extra_pack(tmp_path / "team.yaml", "team-token")
     cache = tmp_path / "cache" / "rules.marshal"
     paths = pack_files(packs) + [str(extra)]
-    assert load_cached(paths, str(packs), str(cache))[-1].id == "team-token"
+    assert load_cached(paths, str(packs), str(cache)).rules[-1].id == "team-token"
     stat = extra.stat()
     extra_pack(extra, "team-tokex")  # same length, other content
     os.utime(extra, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert extra.stat().st_size == stat.st_size and extra.stat().st_mtime_ns == stat.st_mtime_ns
-    assert load_cached(paths, str(packs), str(cache))[-1].id == "team-tokex"
+    assert load_cached(paths, str(packs), str(cache)).rules[-1].id == "team-tokex"
 
 
 def test_built_in_pack_edited_in_place_is_not_served_from_the_shipped_form(tmp_path: Path) -> None:
@@ -160,7 +163,7 @@ def test_built_in_pack_edited_in_place_is_not_served_from_the_shipped_form(tmp_p
     pack.write_bytes(original.replace(b"confidence: high", b"confidence: low ", 1))
     assert pack.read_bytes() != original
     cache = tmp_path / "cache" / "rules.marshal"
-    rules = load_cached(pack_files(packs), str(packs), str(cache))
+    rules = load_cached(pack_files(packs), str(packs), str(cache)).rules
     assert [r.to_cache() for r in rules] == [r.to_cache() for r in load_packs(pack_files(packs))]
     lows = [r.confidence for r in rules].count("low")
     assert lows == [r.confidence for r in BUILTIN_RULES].count("low") + 1  # the edit is in force
@@ -211,8 +214,8 @@ def test_truncated_or_damaged_regex_cache_is_rebuilt(tmp_path: Path) -> None:
     token = github_classic()
     Matcher(BUILTIN_RULES, RegexCompiler(str(cache))).scan(f"x = {token}\n")
     data = marshal.loads(cache.read_bytes())
-    digest, blob = data["codes"][GITHUB.regex]
-    data["codes"][GITHUB.regex] = (digest, blob[:-9] + b"\x00" * 9)  # a damaged program
+    checksum, blob = data["codes"][GITHUB.regex]
+    data["codes"][GITHUB.regex] = (checksum, blob[:-9] + b"\x00" * 9)  # a damaged program
     cache.write_bytes(marshal.dumps(data))
     matcher = Matcher(BUILTIN_RULES, RegexCompiler(str(cache)))
     assert [m.secret for m in matcher.scan(f"x = {token}\n")] == [token]
@@ -337,6 +340,18 @@ def test_fifo_in_place_of_a_cache_file_does_not_hang_the_scan(tmp_path: Path) ->
     proc = subprocess.run([sys.executable, "-m", "credwall", "scan", str(target)], capture_output=True, text=True,
                           env=dict(os.environ, CREDWALL_CACHE_DIR=str(cache)), timeout=60)
     assert proc.returncode == 1, proc.stderr
+
+
+def test_no_cache_means_no_cache_file_read_or_written(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.mkfifo(cache / "regex.marshal")  # would hang a reader
+    target = tmp_path / "t.txt"
+    target.write_text(f"t = {github_classic()}\n")
+    proc = subprocess.run([sys.executable, "-m", "credwall", "scan", str(target)], capture_output=True, text=True,
+                          env=dict(os.environ, CREDWALL_CACHE_DIR=str(cache), CREDWALL_NO_CACHE="1"), timeout=60)
+    assert proc.returncode == 1 and "github-pat" in proc.stdout, proc.stderr
+    assert sorted(p.name for p in cache.iterdir()) == ["regex.marshal"]  # nothing added
 
 
 # --- end to end, as installed ---------------------------------------------------------------

@@ -16,20 +16,32 @@ import stat
 # A cache file bigger than this is not ours (the regex cache of every rule is ~1 MiB).
 MAX_CACHE_BYTES = 64 * 1024 * 1024
 
-try:  # `_blake2` is what hashlib.blake2b is; importing hashlib itself loads OpenSSL (~3 ms).
-    from _blake2 import blake2b as _blake2b
-except ImportError:  # pragma: no cover - a CPython built without it
-    from hashlib import blake2b as _blake2b
-
 
 def digest(*parts: bytes) -> bytes:
-    """BLAKE2b-256 of the parts, each length-prefixed (so ("ab", "c") != ("a", "bc")).
-    As collision-resistant as SHA-256 and about twice as fast here without OpenSSL."""
-    h = _blake2b(digest_size=32)
+    """BLAKE2b-256 of the parts, each length-prefixed (so ("ab", "c") != ("a", "bc")): the
+    content address of what a cache was built from. As collision-resistant as SHA-256 and
+    twice as fast here; `_blake2` is what hashlib.blake2b is (importing hashlib itself loads
+    OpenSSL, ~3 ms), imported only when a digest is needed."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a CPython built without it
+        from hashlib import blake2b
+    h = blake2b(digest_size=32)
     for part in parts:
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.digest()
+
+
+def checksum(*parts: bytes) -> int:
+    """CRC-32 of the parts, length-prefixed: detects damage, cheaply (zlib is loaded anyway).
+    Neither this nor `digest` stops a deliberate forgery: anyone can recompute both."""
+    from zlib import crc32
+
+    value = 0
+    for part in parts:
+        value = crc32(part, crc32(len(part).to_bytes(8, "little"), value))
+    return value
 
 
 def cache_dir() -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 from .checksums import VALIDATORS
 from .filters import inline_allowed, rejection_reason
 from .regexcache import RegexCompiler
-from .rules import SECRET_GROUP, Allowlist, Rule
+from .rules import SECRET_GROUP, Allowlist, Example, Rule
 
 if TYPE_CHECKING:
     import ahocorasick
@@ -56,7 +56,8 @@ class Matcher:
     def __init__(self, rules: Sequence[Rule], compiler: RegexCompiler | None = None,
                  allow_secret: Callable[[str], bool] | None = None,
                  path_filter: Callable[[str, str, list[Match]], list[Match]] | None = None,
-                 secret_sha1s: frozenset[str] = frozenset()) -> None:
+                 secret_sha1s: frozenset[str] = frozenset(),
+                 examples: Callable[[Rule], Sequence[Example]] | None = None) -> None:
         import ahocorasick
 
         self.rules: tuple[Rule, ...] = tuple(rules)
@@ -66,6 +67,9 @@ class Matcher:
         # SHA-1s of secrets an imported detect-secrets baseline lists (matched where secrets are known).
         self.secret_sha1s = secret_sha1s
         self._compiler = compiler or RegexCompiler(None)
+        # Each rule's examples, which verify programs from the regex cache: the rule's own, or
+        # the table shipped with the built-in packs (rules loaded from a cache carry none).
+        self._examples = examples or _own_examples
         self._compiled: dict[int, Any] = {}
         self._cache_rebuilt = 0  # rules whose cached programs failed their examples
         self._allowlists: dict[int, tuple[tuple[Allowlist, tuple[Any, ...]], ...]] = {}
@@ -99,8 +103,8 @@ class Matcher:
         sources = (rule.regex, *(p for a in rule.allowlists for p in a.regexes))
         pattern = compiler.compile(rule.regex)
         allowlists = tuple((a, tuple(compiler.compile(p) for p in a.regexes)) for a in rule.allowlists)
-        if rule.examples and any(compiler.from_cache(p) for p in sources) \
-                and not self._passes_examples(index, pattern, allowlists):
+        if any(compiler.from_cache(p) for p in sources) \
+                and not self._passes_examples(index, self._examples(rule), pattern, allowlists):
             fresh = {p: compiler.recompile(p) for p in sources if compiler.from_cache(p)}
             self._cache_rebuilt += 1
             pattern = fresh.get(rule.regex, pattern)
@@ -110,13 +114,14 @@ class Matcher:
         self._allowlists[index] = allowlists
         return pattern
 
-    def _passes_examples(self, index: int, pattern: Any,
+    def _passes_examples(self, index: int, examples: Sequence[Example], pattern: Any,
                          allowlists: tuple[tuple[Allowlist, tuple[Any, ...]], ...]) -> bool:
         """Does each of the rule's examples come out of its regex (searched where a scan would
-        search it: around its keyword hits) with its own allowlists letting it through?"""
+        search it: around its keyword hits) with its own allowlists letting it through?
+        A rule without examples passes: there is nothing to check its programs against."""
         rule = self.rules[index]
         try:
-            for example in rule.examples:
+            for example in examples:
                 text, secret = example
                 if rule.keywords:
                     positions = self.keyword_hits(text).get(index)
@@ -251,6 +256,10 @@ class Matcher:
         resolved = resolve_overlaps(matches)
         kept = [m for m in resolved if not inline_allowed(text, m.start)]
         return kept, len(resolved) - len(kept)
+
+
+def _own_examples(rule: Rule) -> Sequence[Example]:
+    return rule.examples
 
 
 def allowlist_target(target: str, text: str, start: int, end: int) -> str:

@@ -9,7 +9,7 @@ The cache file is untrusted input (see cachefile):
 - it never names code: the `_regex` extension is the one the installed `regex` package would
   import, found by its import spec; the cache records only that binary's identity (real path,
   size, mtime) so that programs built by another one are dropped;
-- each entry is keyed by its pattern's text and carries a digest of its arguments (damage);
+- each entry is keyed by its pattern's text and carries a checksum of its arguments (damage);
 - a program built from the cache is unverified until its rule's examples have checked it
   (Matcher); one that fails is dropped, compiled from source, rewritten and counted.
 Any mismatch or damage falls back to the normal `regex.compile`.
@@ -29,7 +29,7 @@ _FORMAT = 3
 _ARG_COUNT = 11  # arguments of `_regex.compile`
 _CODE_INDEX = 2  # position of the compiled program (a list of ints) in them
 
-Entry = tuple[bytes, bytes]  # (digest of pattern and arguments, marshalled arguments)
+Entry = tuple[int, bytes]  # (checksum of pattern and arguments, marshalled arguments)
 
 
 class RegexCompiler:
@@ -96,8 +96,8 @@ class RegexCompiler:
     def _from_entry(self, pattern: str, entry: Any) -> Any:
         """The C pattern object built from an entry, or None if the entry is not sound."""
         try:
-            entry_digest, blob = entry
-            if cachefile.digest(pattern.encode("utf-8", "surrogatepass"), blob) != entry_digest:
+            entry_checksum, blob = entry
+            if cachefile.checksum(pattern.encode("utf-8", "surrogatepass"), blob) != entry_checksum:
                 return None
             args = marshal.loads(blob)
             if type(args) is not tuple or len(args) != _ARG_COUNT or args[0] != pattern:
@@ -183,7 +183,7 @@ class RegexCompiler:
                 blob = marshal.dumps(tuple(args))
             except ValueError:
                 return compiled  # an unmarshallable argument: compile normally next time
-            self._cached()[pattern] = (cachefile.digest(pattern.encode("utf-8", "surrogatepass"), blob), blob)
+            self._cached()[pattern] = (cachefile.checksum(pattern.encode("utf-8", "surrogatepass"), blob), blob)
             self._save()
         return compiled
 

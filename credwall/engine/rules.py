@@ -8,10 +8,13 @@ package for the built-in packs; a content-addressed user cache for the rest).
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
 
 from ..errors import CredwallError
 from .cachefile import cache_dir  # noqa: F401 - public here since before the caches moved
+
+if TYPE_CHECKING:
+    from .rulecache import RuleSet
 
 
 CONFIDENCES = ("low", "medium", "high")
@@ -64,8 +67,7 @@ class Rule(NamedTuple):
     no_keywords_reason: str | None = None
     allowlists: tuple[Allowlist, ...] = ()
     imported: bool = False  # from a pack marked `imported: true`: examples are optional
-    # The example fields stay last: the caches store every field before them (and the form
-    # shipped inside the package adds `examples`, which verify cached regex programs).
+    # The example fields stay last: the caches store every field before them.
     examples: tuple[Example, ...] = ()
     negative_examples: tuple[str, ...] = ()
     known_misses: tuple[Example, ...] = ()
@@ -74,24 +76,21 @@ class Rule(NamedTuple):
     def confidence_rank(self) -> int:
         return CONFIDENCES.index(self.confidence)
 
-    def to_cache(self, examples: bool = False) -> tuple[Any, ...]:
-        """The rule without its examples (secret-shaped strings never reach the user cache);
-        with `examples`, plus its positive examples (only for the form shipped in the package).
+    def to_cache(self) -> tuple[Any, ...]:
+        """The rule without its examples (secret-shaped strings never reach the cache).
         Plain tuples only: marshal cannot store NamedTuple instances."""
         row: tuple[Any, ...] = tuple(self[:_EXAMPLES])
         if self.allowlists:
             row = row[:_ALLOWLISTS] + (tuple(tuple(a) for a in self.allowlists),) + row[_ALLOWLISTS + 1:]
-        if examples:
-            row += (tuple(tuple(e) for e in self.examples),)
         return row
 
     @classmethod
     def from_cache(cls, data: tuple[Any, ...]) -> Rule:
-        if len(data) > _EXAMPLES:
-            if len(data) != _EXAMPLES + 1:
-                raise ValueError("not a cached rule")
-            data = data[:_EXAMPLES] + (tuple(Example(*e) for e in data[_EXAMPLES]),)
-        rule = cls(*data)
+        """The rule from a `to_cache` row. Built with tuple.__new__: the generated __new__ of
+        a 20-field NamedTuple cost as much as unmarshalling the rows."""
+        if len(data) != _EXAMPLES:
+            raise ValueError("not a cached rule")
+        rule = tuple.__new__(cls, data + _NO_EXAMPLES)
         if rule.allowlists:
             rule = rule._replace(allowlists=tuple(Allowlist(*a) for a in rule.allowlists))
         return rule
@@ -99,6 +98,7 @@ class Rule(NamedTuple):
 
 _ALLOWLISTS = Rule._fields.index("allowlists")
 _EXAMPLES = Rule._fields.index("examples")
+_NO_EXAMPLES: tuple[Any, ...] = tuple(Rule._field_defaults[f] for f in Rule._fields[_EXAMPLES:])
 
 
 def builtin_pack_dir() -> str:
@@ -291,13 +291,18 @@ def load_packs(paths: Iterable[str | os.PathLike[str]], contents: Sequence[bytes
 
 def load_rules(paths: list[str] | None = None, *, use_cache: bool = True) -> list[Rule]:
     """Rules of the given packs (default: the built-in ones). With `use_cache`, the built-in
-    packs come from the parsed form shipped inside the installed package when it matches them
-    byte for byte, anything else from the content-addressed user cache (see `rulecache`)."""
-    if paths is None:
-        paths = pack_files(builtin_pack_dir())
+    packs come from the parsed form shipped inside the installed package when it matches
+    them, anything else from the content-addressed user cache (see `rulecache`)."""
     if not use_cache:
-        return load_packs(paths)
+        return load_packs(paths if paths is not None else pack_files(builtin_pack_dir()))
+    return load_rule_set(paths).rules
+
+
+def load_rule_set(paths: list[str] | None = None) -> RuleSet:
+    """`load_rules` with the examples table that verifies cached regex programs (Matcher)."""
     from .cachefile import cache_file
     from .rulecache import load_cached
 
-    return load_cached(paths, builtin_pack_dir(), cache_file("rules.marshal"))
+    builtin_dir = builtin_pack_dir()
+    return load_cached(paths if paths is not None else pack_files(builtin_dir), builtin_dir,
+                       cache_file("rules.marshal"))

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..baseline import Baseline
     from ..config import Config
     from .matcher import Match, Matcher
+    from .rulecache import RuleSet
     from .rules import Rule
     from .scan import ScanResult
 
@@ -44,11 +45,17 @@ def load_baseline(explicit: str | None, config: Config | None) -> Baseline | Non
 
 def load_rules_in_force(config: Config | None) -> list[Rule]:
     """The built-in packs and the config's extra packs, less what the config disables."""
-    from .rules import builtin_pack_dir, load_rules, pack_files
+    return _rule_set_in_force(config).rules
+
+
+def _rule_set_in_force(config: Config | None) -> RuleSet:
+    from .rules import builtin_pack_dir, load_rule_set, pack_files
 
     if config is None or config.file is None:
-        return load_rules()
-    return config.select_rules(load_rules(pack_files(builtin_pack_dir()) + config.extra_rule_paths()))
+        return load_rule_set()
+    loaded = load_rule_set(pack_files(builtin_pack_dir()) + config.extra_rule_paths())
+    loaded.rules = config.select_rules(loaded.rules)
+    return loaded
 
 
 def load_matcher(config: Config | None = None, baseline: Baseline | None = None) -> Matcher:
@@ -59,7 +66,8 @@ def load_matcher(config: Config | None = None, baseline: Baseline | None = None)
     from .matcher import Matcher
     from .regexcache import RegexCompiler
 
-    rules = load_rules_in_force(config)
+    loaded = _rule_set_in_force(config)
+    rules = loaded.rules
     path_filter = None
     allow_secret = None
     if config is not None and config.file is not None:
@@ -77,7 +85,7 @@ def load_matcher(config: Config | None = None, baseline: Baseline | None = None)
     compiler = RegexCompiler(cache_file("regex.marshal"), keep=keep)
     sha1s = baseline.sha1s() if baseline is not None else frozenset()
     return Matcher(rules, compiler, allow_secret=allow_secret, path_filter=path_filter,
-                   secret_sha1s=frozenset(sha1s))
+                   secret_sha1s=frozenset(sha1s), examples=loaded.examples)
 
 
 class Engine:
