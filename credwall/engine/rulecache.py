@@ -26,6 +26,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+from functools import partial
 from typing import Any, Sequence
 
 from .. import __version__
@@ -33,6 +34,7 @@ from . import cachefile
 from .rules import Example, Rule, RuleError, load_packs, pack_files
 
 SHIPPED_FORM = "ruleset.marshal"
+_as_example = partial(tuple.__new__, Example)  # (text, secret) -> Example, without NamedTuple's __new__
 _MAGIC = "credwall-rules"
 _FORMAT = 3  # bump when Rule.to_cache() rows change shape
 _MARSHAL_VERSION = 4  # plain data in marshal v4 reads the same on every Python 3 since 3.4
@@ -56,7 +58,7 @@ class ExampleTable:
                 table = marshal.loads(self._packed) if self._packed else {}
                 self._table = table if type(table) is dict else {}
             blob = self._table.get(rule.id)
-            return tuple(Example(text, secret) for text, secret in marshal.loads(blob)) if blob else ()
+            return tuple(map(_as_example, marshal.loads(blob))) if blob else ()
         except Exception:  # noqa: BLE001 - a damaged table verifies nothing
             return ()
 
