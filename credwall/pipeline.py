@@ -128,6 +128,11 @@ def _analyse(matcher: Matcher, path: str, kind: str, data: bytes, text: str | No
     except Exception as exc:  # noqa: BLE001 - one bad file fails the run, naming the file
         result.errors.append(ScanError(path, f"internal error: {type(exc).__name__}: {exc}"))
         return None
+    rebuilt = matcher.take_cache_rebuilt()  # cached regex programs that failed verification
+    if rebuilt:
+        from .engine.matcher import CACHE_REBUILT_NOTE
+
+        result.notes[CACHE_REBUILT_NOTE] += rebuilt
     resolved = resolve(analysis, line_offset, keep, matcher.secret_sha1s)
     for reason in analysis.errors:
         result.errors.append(ScanError(path, reason))

@@ -7,6 +7,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from .engine.matcher import CACHE_REBUILT_NOTE
+
 if TYPE_CHECKING:
     from .engine.findings import ScanResult
     from .engine.session import Engine
@@ -33,12 +35,15 @@ def summary(result: ScanResult) -> str:
     if result.skipped:
         skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(result.skipped.items()))
         parts.append(f"skipped {skipped}")
-    decoded = {note: n for note, n in result.notes.items() if note not in _SUPPRESSIONS}
+    decoded = {note: n for note, n in result.notes.items() if note not in _SUPPRESSIONS and note != CACHE_REBUILT_NOTE}
     if decoded:
         parts.append("decoded " + ", ".join(f"{n} {note}" for note, n in sorted(decoded.items())))
     for note, words in _SUPPRESSIONS.items():
         if result.notes.get(note):
             parts.append(f"{result.notes[note]} {words}")
+    if result.notes.get(CACHE_REBUILT_NOTE):  # a damaged or tampered regex cache: say so
+        rebuilt = result.notes[CACHE_REBUILT_NOTE]
+        parts.append(f"{CACHE_REBUILT_NOTE}: {rebuilt} {'entry' if rebuilt == 1 else 'entries'} failed verification")
     if result.errors:
         head = f"{_plural(len(result.errors), 'error')}: scan INCOMPLETE"
     elif result.findings:

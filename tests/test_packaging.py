@@ -20,6 +20,7 @@ def test_wheel_contents(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     packs = sorted(p.name for p in (REPO_ROOT / "patterns").glob("*.yaml"))
     assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("credwall/patterns/") and n.endswith(".yaml")) == packs
+    assert "credwall/patterns/ruleset.marshal" in names  # the packs' parsed form (setup.py)
     assert "credwall/hooks/check_secrets.py" in names
     assert "credwall/agentguard/cli.py" in names  # the agent guard ships too
     assert "credwall/importers/gitleaks/reader.py" in names  # subpackages are listed one by one

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -132,14 +134,19 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
 
 
 def test_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CREDWALL_CACHE_DIR", str(tmp_path))
-    first = load_rules()
-    cache = tmp_path / "rules.marshal"
+    monkeypatch.setenv("CREDWALL_CACHE_DIR", str(tmp_path / "cache"))
+    # Copies of the packs: not the built-in ones, so they always go through the user cache.
+    packs = []
+    for path in pack_files(builtin_pack_dir()):
+        packs.append(str(tmp_path / os.path.basename(path)))
+        shutil.copy(path, packs[-1])
+    first = load_rules(packs)
+    cache = tmp_path / "cache" / "rules.marshal"
     assert cache.exists()
-    second = load_rules()
-    assert [r.to_cache() for r in first] == [r.to_cache() for r in second]
-    assert second[0].examples == ()  # the cache never stores examples (secret-shaped strings)
-    some_example = next(r for r in first if r.examples).examples[0].secret.encode()
+    second = load_rules(packs)
+    assert [r.to_cache() for r in first] == [r.to_cache() for r in RULES] == [r.to_cache() for r in second]
+    assert second[0].examples == ()  # the user cache never stores examples (secret-shaped strings)
+    some_example = next(r for r in RULES if r.examples).examples[0].secret.encode()
     assert some_example not in cache.read_bytes()
     cache.write_bytes(b"garbage")  # a damaged cache is rebuilt, not trusted
-    assert [r.id for r in load_rules()] == [r.id for r in first]
+    assert [r.id for r in load_rules(packs)] == [r.id for r in first]

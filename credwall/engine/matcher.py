@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 from .checksums import VALIDATORS
 from .filters import inline_allowed, rejection_reason
 from .regexcache import RegexCompiler
-from .rules import SECRET_GROUP, Allowlist, Rule
+from .rules import SECRET_GROUP, Allowlist, Example, Rule
 
 if TYPE_CHECKING:
     import ahocorasick
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 # Bounds each regex search; a timeout makes the text's result incomplete (fail closed).
 # CREDWALL_REGEX_TIMEOUT (seconds) overrides it, for slow machines and for tests.
 REGEX_TIMEOUT_SECONDS = float(os.environ.get("CREDWALL_REGEX_TIMEOUT") or 2.0)
+# ScanResult note: cached regex programs that failed their rule's examples and were compiled anew.
+CACHE_REBUILT_NOTE = "cache rebuilt"
 # How far from a keyword hit, within its line, a rule's match may lie. Generous for the longest
 # single-line secrets (JWTs, one-line PEM keys) while keeping minified files cheap.
 WINDOW = 8192
@@ -54,7 +56,8 @@ class Matcher:
     def __init__(self, rules: Sequence[Rule], compiler: RegexCompiler | None = None,
                  allow_secret: Callable[[str], bool] | None = None,
                  path_filter: Callable[[str, str, list[Match]], list[Match]] | None = None,
-                 secret_sha1s: frozenset[str] = frozenset()) -> None:
+                 secret_sha1s: frozenset[str] = frozenset(),
+                 examples: Callable[[Rule], Sequence[Example]] | None = None) -> None:
         import ahocorasick
 
         # Analyser rules (no regex: found by a file's analyser) are kept aside, by id.
@@ -67,7 +70,11 @@ class Matcher:
         # SHA-1s of secrets an imported detect-secrets baseline lists (matched where secrets are known).
         self.secret_sha1s = secret_sha1s
         self._compiler = compiler or RegexCompiler(None)
+        # Each rule's examples, which verify programs from the regex cache: the rule's own, or
+        # the table shipped with the built-in packs (rules loaded from a cache carry none).
+        self._examples = examples or _own_examples
         self._compiled: dict[int, Any] = {}
+        self._cache_rebuilt = 0  # rules whose cached programs failed their examples
         self._allowlists: dict[int, tuple[tuple[Allowlist, tuple[Any, ...]], ...]] = {}
         self._keywordless = tuple(i for i, r in enumerate(self.rules) if not r.keywords)
         by_keyword: dict[str, set[int]] = {}
@@ -86,18 +93,74 @@ class Matcher:
     def compiled(self, index: int) -> Any:
         pattern = self._compiled.get(index)
         if pattern is None:
-            pattern = self._compiler.compile(self.rules[index].regex)
-            self._compiled[index] = pattern
+            pattern = self._compile_rule(index)
         return pattern
+
+    def _compile_rule(self, index: int) -> Any:
+        """The rule's regex and its allowlists' regexes, compiled on the rule's first use.
+        Programs that came from the (untrusted) regex cache must pass the rule's own examples
+        first: each example's secret found, none dropped by the rule's allowlists. A failure
+        means a damaged or tampered cache: those programs are compiled from source instead."""
+        rule = self.rules[index]
+        compiler = self._compiler
+        sources = (rule.regex, *(p for a in rule.allowlists for p in a.regexes))
+        pattern = compiler.compile(rule.regex)
+        allowlists = tuple((a, tuple(compiler.compile(p) for p in a.regexes)) for a in rule.allowlists)
+        if any(compiler.from_cache(p) for p in sources) \
+                and not self._passes_examples(index, self._examples(rule), pattern, allowlists):
+            fresh = {p: compiler.recompile(p) for p in sources if compiler.from_cache(p)}
+            self._cache_rebuilt += 1
+            pattern = fresh.get(rule.regex, pattern)
+            allowlists = tuple((a, tuple(fresh.get(p, c) for p, c in zip(a.regexes, compiled)))
+                               for a, compiled in allowlists)
+        self._compiled[index] = pattern
+        self._allowlists[index] = allowlists
+        return pattern
+
+    def _passes_examples(self, index: int, examples: Sequence[Example], pattern: Any,
+                         allowlists: tuple[tuple[Allowlist, tuple[Any, ...]], ...]) -> bool:
+        """Does each of the rule's examples come out of its regex (searched where a scan would
+        search it: around its keyword hits) with its own allowlists letting it through?
+        A rule without examples passes: there is nothing to check its programs against."""
+        rule = self.rules[index]
+        try:
+            for example in examples:
+                text, secret = example[0], example[1]  # an Example, or a (text, secret) row of the table
+                if rule.keywords:
+                    positions = self.keyword_hits(text).get(index)
+                    if not positions:
+                        continue  # the keyword gate alone misses it: not the cache's doing
+                    regions = self._regions(text, positions, rule.lines)
+                else:
+                    regions = [(0, len(text))]
+                found = next((m for start, end in regions
+                              for m in pattern.finditer(text, start, end, timeout=REGEX_TIMEOUT_SECONDS)
+                              if m.group(SECRET_GROUP) == secret), None)
+                if found is None:
+                    return False
+                for allowlist, patterns in allowlists:
+                    target = secret if allowlist.target == "secret" else \
+                        allowlist_target(allowlist.target, text, found.start(), found.end())
+                    if allowlist_hit(allowlist, patterns, secret, target):
+                        return False
+        except Exception:  # noqa: BLE001 - a program that errors or times out fails too
+            return False
+        return True
+
+    def take_cache_rebuilt(self) -> int:
+        """How many cache entries were rebuilt since the last call (for the notes): a rule's
+        cached programs that failed its examples, or a damaged entry."""
+        count = self._cache_rebuilt + self._compiler.rebuilt
+        self._cache_rebuilt = self._compiler.rebuilt = 0
+        return count
 
     def allowlisted(self, index: int, text: str, match: Any, secret: str) -> bool:
         """Does one of the rule's own allowlists drop this candidate? `match` is the regex match.
-        Only rules that have allowlists get here; their regexes compile on first use."""
+        Only rules that have allowlists get here, after `compiled` has compiled them."""
         entries = self._allowlists.get(index)
         if entries is None:
-            entries = tuple((a, tuple(self._compiler.compile(p) for p in a.regexes))
-                            for a in self.rules[index].allowlists)
-            self._allowlists[index] = entries
+            self._compile_rule(index)
+            entries = self._allowlists[index]
         for allowlist, patterns in entries:
             target = secret if allowlist.target == "secret" else \
                 allowlist_target(allowlist.target, text, match.start(), match.end())
@@ -201,6 +264,10 @@ class Matcher:
         resolved = self.find(text)
         kept = [m for m in resolved if not inline_allowed(text, m.start)]
         return kept, len(resolved) - len(kept)
+
+
+def _own_examples(rule: Rule) -> Sequence[Example]:
+    return rule.examples
 
 
 def allowlist_target(target: str, text: str, start: int, end: int) -> str:

@@ -2,9 +2,17 @@
 
 Parsing a pattern with the `regex` package is pure Python (about 3 ms a rule, plus ~10 ms to
 import the parser). Its C engine only needs the compiled program, so we record the arguments
-`regex` passes to its C `compile` once, store them (marshal, keyed on the exact `_regex` binary),
-and later build patterns straight from them, loading only the C extension. Any mismatch or
-damage falls back to the normal `regex.compile`.
+`regex` passes to its C `compile` once, store them in the user cache, and later build patterns
+straight from them, loading only the C extension.
+
+The cache file is untrusted input (see cachefile):
+- it never names code: the `_regex` extension is the one the installed `regex` package would
+  import, found by its import spec; the cache records only that binary's identity (real path,
+  size, mtime) so that programs built by another one are dropped;
+- each entry is keyed by its pattern's text and carries a checksum of its arguments (damage);
+- a program built from the cache is unverified until its rule's examples have checked it
+  (Matcher); one that fails is dropped, compiled from source, rewritten and counted.
+Any mismatch or damage falls back to the normal `regex.compile`.
 """
 
 from __future__ import annotations
@@ -15,63 +23,140 @@ import sys
 from array import array
 from typing import Any, Collection
 
-_FORMAT = 2
-_CODE_INDEX = 2  # position of the compiled program (a list of ints) in the compile arguments
+from . import cachefile
+
+_FORMAT = 3
+_ARG_COUNT = 11  # arguments of `_regex.compile`
+_CODE_INDEX = 2  # position of the compiled program (a list of ints) in them
+
+Entry = tuple[int, bytes]  # (checksum of pattern and arguments, marshalled arguments)
 
 
 class RegexCompiler:
     def __init__(self, cache_path: str | None, keep: Collection[str] | None = None) -> None:
         self._path = cache_path
         self._keep = keep  # patterns worth storing (the current rules); None keeps all
-        self._codes: dict[str, tuple[Any, ...]] = {}
+        self._entries: dict[str, Entry] | None = None  # read on first use
         self._engine: Any = None
-        self._binary: tuple[str, int, int] | None = None
-        self._load()
-
-    def _load(self) -> None:
-        if not self._path:
-            return
-        try:
-            with open(self._path, "rb") as fh:
-                data = marshal.loads(fh.read())  # loads(read()): marshal.load(file) is ~7x slower
-            if data["format"] != _FORMAT or data["python"] != sys.version:
-                return
-            so_path, size, mtime = data["binary"]
-            st = os.stat(so_path)
-            if (st.st_size, st.st_mtime_ns) != (size, mtime):
-                return
-            self._codes = dict(data["codes"])
-            self._binary = (so_path, size, mtime)
-        except Exception:  # noqa: BLE001 - any damage means "no cache"
-            self._codes = {}
-
-    def _c_engine(self) -> Any:
-        """The `_regex` C module, loaded without the pure-Python `regex` package when possible."""
-        if self._engine is None:
-            existing = sys.modules.get("regex._regex")
-            if existing is None and self._binary is not None:
-                from importlib.machinery import ExtensionFileLoader, ModuleSpec
-
-                loader = ExtensionFileLoader("regex._regex", self._binary[0])
-                module = loader.create_module(ModuleSpec("regex._regex", loader, origin=self._binary[0]))
-                loader.exec_module(module)
-                sys.modules["regex._regex"] = module  # a later `import regex` reuses it
-                existing = module
-            self._engine = existing
-        return self._engine
+        self._spec: Any = None  # of `_regex`, once looked up
+        self._unverified: set[str] = set()
+        self.rebuilt = 0  # cached entries dropped as damaged
 
     def compile(self, pattern: str) -> Any:
-        args = self._codes.get(pattern)
-        if args is not None:
-            try:
-                # The program is stored as packed bytes: unpacking one is microseconds, while
-                # unmarshalling every rule's int list cost more than the whole scan.
-                program = array("q", args[_CODE_INDEX]).tolist()
-                args = args[:_CODE_INDEX] + (program,) + args[_CODE_INDEX + 1:]
-                return self._c_engine().compile(*args)
-            except Exception:  # noqa: BLE001 - stale or damaged entry: compile normally
-                self._codes.pop(pattern, None)
+        """The pattern compiled, from the cache when it holds a sound entry for it."""
+        entry = self._cached().get(pattern)
+        if entry is not None:
+            program = self._from_entry(pattern, entry)
+            if program is not None:
+                self._unverified.add(pattern)
+                return program
+            self._drop(pattern)
         return self._compile_and_record(pattern)
+
+    def from_cache(self, pattern: str) -> bool:
+        """Was the pattern's last program built from the cache (so not yet trusted)?"""
+        return pattern in self._unverified
+
+    def recompile(self, pattern: str) -> Any:
+        """A cached program failed verification: drop it and compile from source (which
+        rewrites the entry). The caller counts the failure."""
+        self._unverified.discard(pattern)
+        if self._entries:
+            self._entries.pop(pattern, None)
+        return self._compile_and_record(pattern)
+
+    def _drop(self, pattern: str) -> None:
+        self._unverified.discard(pattern)
+        if self._entries:
+            self._entries.pop(pattern, None)
+        self.rebuilt += 1
+
+    def _cached(self) -> dict[str, Entry]:
+        if self._entries is None:
+            self._entries = self._load()
+        return self._entries
+
+    def _load(self) -> dict[str, Entry]:
+        if not self._path:
+            return {}
+        data = cachefile.read(self._path)
+        if data is None:
+            return {}
+        try:
+            loaded = marshal.loads(data)  # loads(read()): marshal.load(file) is ~7x slower
+            if loaded["format"] != _FORMAT or loaded["python"] != sys.version:
+                return {}
+            if loaded["engine"] != self._engine_identity():
+                return {}  # programs of another `_regex` build
+            codes = loaded["codes"]
+            return codes if type(codes) is dict else {}
+        except Exception:  # noqa: BLE001 - any damage means "no cache"
+            return {}
+
+    def _from_entry(self, pattern: str, entry: Any) -> Any:
+        """The C pattern object built from an entry, or None if the entry is not sound."""
+        try:
+            entry_checksum, blob = entry
+            if cachefile.checksum(pattern.encode("utf-8", "surrogatepass"), blob) != entry_checksum:
+                return None
+            args = marshal.loads(blob)
+            if type(args) is not tuple or len(args) != _ARG_COUNT or args[0] != pattern:
+                return None
+            # The program is stored as packed bytes: unpacking one is microseconds, while
+            # unmarshalling every rule's int list cost more than the whole scan.
+            program = array("q", args[_CODE_INDEX]).tolist()
+            return self._c_engine().compile(*args[:_CODE_INDEX], program, *args[_CODE_INDEX + 1:])
+        except Exception:  # noqa: BLE001 - damaged entry: compile normally
+            return None
+
+    def _c_engine(self) -> Any:
+        """The `_regex` C module, loaded without the pure-Python `regex` package when possible:
+        from the installed package's own location, never from a path the cache names."""
+        if self._engine is None:
+            module = sys.modules.get("regex._regex")
+            if module is None:
+                spec = self._engine_spec()
+                if spec is None:
+                    raise ImportError("regex._regex not found")
+                module = spec.loader.create_module(spec)
+                module.__spec__, module.__loader__ = spec, spec.loader
+                spec.loader.exec_module(module)
+                sys.modules["regex._regex"] = module  # a later `import regex` reuses it
+            self._engine = module
+        return self._engine
+
+    def _engine_spec(self) -> Any:
+        """The import spec of the `_regex` extension inside the installed `regex` package,
+        found as `import regex` would find it (without running the package, which imports the
+        parser)."""
+        if self._spec is None:
+            from importlib.machinery import PathFinder
+
+            package = PathFinder.find_spec("regex")
+            locations = package.submodule_search_locations if package is not None else None
+            spec = PathFinder.find_spec("regex._regex", list(locations)) if locations else None
+            if spec is None or spec.loader is None or not isinstance(spec.origin, str):
+                return None
+            self._spec = spec
+        return self._spec
+
+    def _engine_identity(self) -> tuple[str, int, int] | None:
+        """(real path, size, mtime) of the `_regex` binary in use or about to be: computed from
+        its real location, compared with the cache's record, never used to load anything."""
+        module = sys.modules.get("regex._regex")
+        if module is not None:
+            origin = getattr(module, "__file__", None)
+        else:
+            spec = self._engine_spec()
+            origin = spec.origin if spec is not None else None
+        if not isinstance(origin, str):
+            return None
+        try:
+            real = os.path.realpath(origin)
+            st = os.stat(real)
+        except OSError:
+            return None
+        return (real, st.st_size, st.st_mtime_ns)
 
     def _compile_and_record(self, pattern: str) -> Any:
         import regex
@@ -89,37 +174,26 @@ class RegexCompiler:
             compiled = regex.compile(pattern, cache_pattern=False)
         finally:
             _main._regex.compile = real
-        if captured and self._path:
+        self._unverified.discard(pattern)
+        if captured and self._path and len(captured[-1]) == _ARG_COUNT:
             # RegexFlag values are ints underneath; marshal wants plain ints.
             args: list[Any] = [int(a) if isinstance(a, int) else a for a in captured[-1]]
             args[_CODE_INDEX] = array("q", args[_CODE_INDEX]).tobytes()
-            self._codes[pattern] = tuple(args)
-            self._binary = _binary_identity(_main._regex.__file__)
+            try:
+                blob = marshal.dumps(tuple(args))
+            except ValueError:
+                return compiled  # an unmarshallable argument: compile normally next time
+            self._cached()[pattern] = (cachefile.checksum(pattern.encode("utf-8", "surrogatepass"), blob), blob)
             self._save()
         return compiled
 
     def _save(self) -> None:
-        assert self._path is not None and self._binary is not None
-        codes = self._codes if self._keep is None else {p: a for p, a in self._codes.items() if p in self._keep}
-        data = {"format": _FORMAT, "python": sys.version, "binary": self._binary, "codes": codes}
-        try:
-            write_atomic(self._path, marshal.dumps(data))
-        except (OSError, ValueError):
-            pass  # unwritable cache or an unmarshallable argument: compile normally next time
+        assert self._path is not None and self._entries is not None
+        identity = self._engine_identity()
+        if identity is None:
+            return
+        codes = self._entries if self._keep is None else \
+            {p: e for p, e in self._entries.items() if p in self._keep}
+        data = {"format": _FORMAT, "python": sys.version, "engine": identity, "codes": codes}
+        cachefile.write_atomic(self._path, marshal.dumps(data))  # False (unwritable): fine
 
-
-def _binary_identity(path: str) -> tuple[str, int, int]:
-    st = os.stat(path)
-    return (path, st.st_size, st.st_mtime_ns)
-
-
-def write_atomic(path: str, data: bytes) -> None:
-    """Write via a unique temp file and rename, so readers never see half a file."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)

@@ -1,19 +1,20 @@
-"""Rules: load the YAML packs, validate them, cache the parsed form.
+"""Rules: load the YAML packs and validate them.
 
 Rules are data (patterns/*.yaml). Parsing YAML costs more than the whole scan of a typical
-commit, so the parsed rules (without their examples) are cached as JSON, keyed on the packs'
-names, sizes and mtimes; a stale or unreadable cache is simply rebuilt.
+commit, so `load_rules` takes the parsed form from `rulecache` (shipped inside the installed
+package for the built-in packs; a content-addressed user cache for the rest).
 """
 
 from __future__ import annotations
 
-import marshal
 import os
-import sys
-from typing import Any, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
 
-from .. import __version__
 from ..errors import CredwallError
+from .cachefile import cache_dir  # noqa: F401 - the public name of the cache directory
+
+if TYPE_CHECKING:
+    from .rulecache import RuleSet
 
 
 CONFIDENCES = ("low", "medium", "high")
@@ -76,7 +77,7 @@ class Rule(NamedTuple):
     imported: bool = False  # from a pack marked `imported: true`: examples are optional
     analyser: str | None = None  # set for analyser rules (no regex): which analyser reports it
     scope: str = "span"  # analyser rules: "file" when the finding is about the whole file
-    # The example fields stay last: the cache stores every field before them.
+    # The example fields stay last: the caches store every field before them.
     examples: tuple[Example, ...] = ()
     negative_examples: tuple[Example, ...] = ()
     known_misses: tuple[Example, ...] = ()
@@ -88,21 +89,26 @@ class Rule(NamedTuple):
     def to_cache(self) -> tuple[Any, ...]:
         """The rule without its examples (secret-shaped strings never reach the cache).
         Plain tuples only: marshal cannot store NamedTuple instances."""
-        row: tuple[Any, ...] = tuple(self[:-3])
+        row: tuple[Any, ...] = tuple(self[:_EXAMPLES])
         if self.allowlists:
             row = row[:_ALLOWLISTS] + (tuple(tuple(a) for a in self.allowlists),) + row[_ALLOWLISTS + 1:]
         return row
 
     @classmethod
     def from_cache(cls, data: tuple[Any, ...]) -> Rule:
-        rule = cls(*data)
+        """The rule from a `to_cache` row. Built with tuple.__new__: the generated __new__ of
+        a 20-field NamedTuple cost as much as unmarshalling the rows."""
+        if len(data) != _EXAMPLES:
+            raise ValueError("not a cached rule")
+        rule = tuple.__new__(cls, data + _NO_EXAMPLES)
         if rule.allowlists:
             rule = rule._replace(allowlists=tuple(Allowlist(*a) for a in rule.allowlists))
         return rule
 
 
 _ALLOWLISTS = Rule._fields.index("allowlists")
-_CACHE_FORMAT = 2  # bumped whenever Rule's fields change
+_EXAMPLES = Rule._fields.index("examples")
+_NO_EXAMPLES: tuple[Any, ...] = tuple(Rule._field_defaults[f] for f in Rule._fields[_EXAMPLES:])
 
 
 def builtin_pack_dir() -> str:
@@ -287,11 +293,13 @@ def _raise(exc: Exception) -> Any:
     raise exc
 
 
-def _load_yaml(path: str) -> Any:
+def _load_yaml(path: str, data: bytes | None = None) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        if data is not None:
+            return yaml.load(data, Loader=loader)  # noqa: S506 - a safe loader
         with open(path, "rb") as fh:
             return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
@@ -300,9 +308,10 @@ def _load_yaml(path: str) -> Any:
         raise RuleError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def load_pack(path: str | os.PathLike[str]) -> list[Rule]:
+def load_pack(path: str | os.PathLike[str], content: bytes | None = None) -> list[Rule]:
+    """The rules of one pack; `content`, when given, is the file's bytes already read."""
     path = os.fspath(path)
-    data = _load_yaml(path)
+    data = _load_yaml(path, content)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{path}: a rule pack is a mapping with a `rules` list")
     name = os.path.basename(path)
@@ -318,11 +327,13 @@ def load_pack(path: str | os.PathLike[str]) -> list[Rule]:
     return rules
 
 
-def load_packs(paths: Iterable[str | os.PathLike[str]]) -> list[Rule]:
+def load_packs(paths: Iterable[str | os.PathLike[str]], contents: Sequence[bytes] | None = None) -> list[Rule]:
+    """The rules of every pack, in order; a rule id defined twice is an error. `contents`, when
+    given, are the files' bytes already read (so what was hashed is what gets parsed)."""
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for path in paths:
-        for rule in load_pack(path):
+    for n, path in enumerate(paths):
+        for rule in load_pack(path, contents[n] if contents is not None else None):
             if rule.id in seen:
                 raise RuleError(f"{path}: rule id {rule.id!r} is already defined in {seen[rule.id]}")
             seen[rule.id] = rule.source
@@ -330,42 +341,20 @@ def load_packs(paths: Iterable[str | os.PathLike[str]]) -> list[Rule]:
     return rules
 
 
-def cache_dir() -> str:
-    override = os.environ.get("CREDWALL_CACHE_DIR")
-    if override:
-        return override
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "credwall")
-
-
-def _cache_key(paths: list[str]) -> list[tuple[str, int, int]]:
-    key = []
-    for path in paths:
-        st = os.stat(path)
-        key.append((os.path.abspath(path), st.st_size, st.st_mtime_ns))
-    return key
-
-
 def load_rules(paths: list[str] | None = None, *, use_cache: bool = True) -> list[Rule]:
-    """Rules of the given packs (default: the built-in ones), from the cache when it is fresh."""
-    if paths is None:
-        paths = pack_files(builtin_pack_dir())
+    """Rules of the given packs (default: the built-in ones). With `use_cache`, the built-in
+    packs come from the parsed form shipped inside the installed package when it matches
+    them, anything else from the content-addressed user cache (see `rulecache`)."""
     if not use_cache:
-        return load_packs(paths)
-    key = (_CACHE_FORMAT, __version__, sys.version, _cache_key(paths))
-    cache_file = os.path.join(cache_dir(), "rules.marshal")
-    try:
-        with open(cache_file, "rb") as fh:
-            cached_key, rows = marshal.loads(fh.read())  # marshal.load(file) is ~7x slower
-        if cached_key == key:
-            return [Rule.from_cache(row) for row in rows]
-    except Exception:  # noqa: BLE001 - missing, stale or damaged: rebuild
-        pass
-    rules = load_packs(paths)
-    from .regexcache import write_atomic
+        return load_packs(paths if paths is not None else pack_files(builtin_pack_dir()))
+    return load_rule_set(paths).rules
 
-    try:
-        write_atomic(cache_file, marshal.dumps((key, [rule.to_cache() for rule in rules])))
-    except (OSError, ValueError):
-        pass  # a read-only home must not stop a scan
-    return rules
+
+def load_rule_set(paths: list[str] | None = None) -> RuleSet:
+    """`load_rules` with the examples table that verifies cached regex programs (Matcher)."""
+    from .cachefile import cache_file
+    from .rulecache import load_cached
+
+    builtin_dir = builtin_pack_dir()
+    return load_cached(paths if paths is not None else pack_files(builtin_dir), builtin_dir,
+                       cache_file("rules.marshal"))

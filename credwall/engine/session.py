@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..baseline import Baseline
     from ..config import Config
     from .matcher import Match, Matcher
+    from .rulecache import RuleSet
     from .rules import Rule
     from .scan import ScanResult
 
@@ -44,22 +45,29 @@ def load_baseline(explicit: str | None, config: Config | None) -> Baseline | Non
 
 def load_rules_in_force(config: Config | None) -> list[Rule]:
     """The built-in packs and the config's extra packs, less what the config disables."""
-    from .rules import builtin_pack_dir, load_rules, pack_files
+    return _rule_set_in_force(config).rules
+
+
+def _rule_set_in_force(config: Config | None) -> RuleSet:
+    from .rules import builtin_pack_dir, load_rule_set, pack_files
 
     if config is None or config.file is None:
-        return load_rules()
-    return config.select_rules(load_rules(pack_files(builtin_pack_dir()) + config.extra_rule_paths()))
+        return load_rule_set()
+    loaded = load_rule_set(pack_files(builtin_pack_dir()) + config.extra_rule_paths())
+    loaded.rules = config.select_rules(loaded.rules)
+    return loaded
 
 
 def load_matcher(config: Config | None = None, baseline: Baseline | None = None) -> Matcher:
-    """The rules in force compiled once for this process (both caches live in the user cache
-    dir), with the config's allow_regexes, the imported packs' path allowlists and the
-    baseline's detect-secrets hashes wired in."""
+    """The rules in force compiled once for this process (the regex cache lives in the user
+    cache dir, unless CREDWALL_NO_CACHE), with the config's allow_regexes, the imported packs'
+    path allowlists and the baseline's detect-secrets hashes wired in."""
+    from .cachefile import cache_file
     from .matcher import Matcher
     from .regexcache import RegexCompiler
-    from .rules import cache_dir
 
-    rules = load_rules_in_force(config)
+    loaded = _rule_set_in_force(config)
+    rules = loaded.rules
     path_filter = None
     allow_secret = None
     if config is not None and config.file is not None:
@@ -74,10 +82,10 @@ def load_matcher(config: Config | None = None, baseline: Baseline | None = None)
                 return filter_matches(entries, relative(path), text, matches)
     pattern_rules = [r for r in rules if r.regex]
     keep = {r.regex for r in pattern_rules} | {p for r in pattern_rules for a in r.allowlists for p in a.regexes}
-    compiler = RegexCompiler(os.path.join(cache_dir(), "regex.marshal"), keep=keep)
+    compiler = RegexCompiler(cache_file("regex.marshal"), keep=keep)
     sha1s = baseline.sha1s() if baseline is not None else frozenset()
     return Matcher(rules, compiler, allow_secret=allow_secret, path_filter=path_filter,
-                   secret_sha1s=frozenset(sha1s))
+                   secret_sha1s=frozenset(sha1s), examples=loaded.examples)
 
 
 class Engine:
