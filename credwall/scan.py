@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Collection, Iterable, Sequence
 
 from .engine.findings import ScanError, ScanResult
 from .pipeline import analyse_change, analyse_file, needs_whole_file
-from .sources.files import MAX_FILE_BYTES, skip_reason_for_path, walk
+from .sources.files import MAX_FILE_BYTES, NotAFile, TooLarge, read_file, skip_reason_for_path, walk
 
 if TYPE_CHECKING:
     from .engine.matcher import Matcher
@@ -29,33 +29,40 @@ def too_large(max_bytes: int) -> str:
     return f"larger than {max_bytes / (1024 * 1024):g} MiB (max_file_mib)"
 
 
-def _not_kind(kinds: Collection[str] | None) -> str:
-    return "not a file this hook checks"
+NOT_THIS_HOOK = "not a kind of file this hook checks"
+_LINK = -1  # the size collect_paths gives a symlink whose text (what git stores) is to be read
+
+
+def _link_text(path: str) -> bytes:
+    """What git stores for a symlink: the target path, as text (never the target's content)."""
+    return os.fsencode(os.readlink(path))
 
 
 # --- paths ---------------------------------------------------------------------------------------
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()
-
-
-def _scan_file_list(matcher: Matcher, paths: Sequence[str], kinds: Collection[str] | None) -> ScanResult:
+def _scan_file_list(matcher: Matcher, paths: Sequence[str], kinds: Collection[str] | None,
+                    max_bytes: int = MAX_FILE_BYTES) -> ScanResult:
     result = ScanResult()
     for path in paths:
         try:
-            data = _read(path)
+            data = read_file(path, max_bytes) if not os.path.islink(path) else _link_text(path)
+        except (NotAFile, TooLarge) as exc:  # it changed since it was listed: fail closed
+            result.errors.append(ScanError(path, f"cannot read: {exc}"))
+            continue
         except OSError as exc:
             result.errors.append(ScanError(path, f"cannot read: {exc.strerror or exc}"))
             continue
         if not analyse_file(matcher, path, data, result, kinds=kinds):
-            result.skipped[_not_kind(kinds)] += 1
+            result.skipped[NOT_THIS_HOOK] += 1
     return result
 
 
 def collect_paths(targets: Iterable[str], result: ScanResult, excluded: Excluded | None = None,
-                  max_bytes: int = MAX_FILE_BYTES) -> list[tuple[str, int]]:
-    """(path, size) of the files to read; skipped ones are counted in result by reason."""
+                  max_bytes: int = MAX_FILE_BYTES, strict: bool = False) -> list[tuple[str, int]]:
+    """(path, size) of the files to read; skipped ones are counted in result by reason.
+    `strict` (a commit hook's file names): what a walk would skip is an error instead — a FIFO or
+    device in a committed file's place, a file over the size limit — since a commit check that
+    leaves a file unread has not checked the commit."""
     files: list[tuple[str, int]] = []
     for target in targets:
         if not os.path.lexists(target):
@@ -78,28 +85,43 @@ def collect_paths(targets: Iterable[str], result: ScanResult, excluded: Excluded
                 continue
             if stat.S_ISLNK(st.st_mode):
                 # A link's target is scanned where it lives (if it is in the tree), never
-                # followed out of it: a link to ~/.aws/credentials must not be read.
-                result.skipped["symlink"] += 1
+                # followed out of it: a link to ~/.aws/credentials must not be read. What git
+                # stores for a link is the link's text, which a commit check reads instead.
+                if strict:
+                    files.append((path, _LINK))
+                else:
+                    result.skipped["symlink"] += 1
+            elif stat.S_ISDIR(st.st_mode) and strict:
+                result.skipped["submodule (no file content)"] += 1  # a gitlink: no text of its own
             elif not stat.S_ISREG(st.st_mode):
-                result.skipped["not a regular file"] += 1
+                if strict:
+                    result.errors.append(ScanError(path, "not a regular file (a FIFO, device or socket): "
+                                                         "credwall never opens one; commit the file itself"))
+                else:
+                    result.skipped["not a regular file"] += 1
             elif st.st_size > max_bytes:
-                result.skipped[too_large(max_bytes)] += 1
+                if strict:
+                    result.errors.append(ScanError(path, f"{too_large(max_bytes)}: a commit check fails closed "
+                                                         "rather than pass a file it did not read; raise max_file_mib "
+                                                         "or exclude the file in the config"))
+                else:
+                    result.skipped[too_large(max_bytes)] += 1
             else:
                 files.append((path, st.st_size))
     return files
 
 
-_worker_state: tuple[Matcher, Collection[str] | None] | None = None  # set in pool workers (fork)
+_worker_state: tuple[Matcher, Collection[str] | None, int] | None = None  # set in pool workers (fork)
 
 
-def _worker_init(matcher: Matcher, kinds: Collection[str] | None) -> None:
+def _worker_init(matcher: Matcher, kinds: Collection[str] | None, max_bytes: int) -> None:
     global _worker_state
-    _worker_state = (matcher, kinds)
+    _worker_state = (matcher, kinds, max_bytes)
 
 
 def _worker_scan(paths: Sequence[str]) -> ScanResult:
     assert _worker_state is not None
-    return _scan_file_list(_worker_state[0], paths, _worker_state[1])
+    return _scan_file_list(_worker_state[0], paths, _worker_state[1], _worker_state[2])
 
 
 def _chunks(files: list[tuple[str, int]], parts: int) -> list[list[str]]:
@@ -116,11 +138,11 @@ def _chunks(files: list[tuple[str, int]], parts: int) -> list[list[str]]:
 
 def scan_paths(matcher: Matcher, targets: Iterable[str], jobs: int | None = None,
                excluded: Excluded | None = None, max_bytes: int = MAX_FILE_BYTES,
-               kinds: Collection[str] | None = None) -> ScanResult:
-    """Files and directories, each file whole."""
+               kinds: Collection[str] | None = None, strict: bool = False) -> ScanResult:
+    """Files and directories, each file whole (`strict`: see collect_paths)."""
     started = time.perf_counter()
     result = ScanResult()
-    files = collect_paths(targets, result, excluded, max_bytes)
+    files = collect_paths(targets, result, excluded, max_bytes, strict)
     total = sum(size for _, size in files)
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and total >= _PARALLEL_MIN_BYTES and len(files) > 1:
@@ -129,11 +151,11 @@ def scan_paths(matcher: Matcher, targets: Iterable[str], jobs: int | None = None
 
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
-                                 initargs=(matcher, kinds)) as pool:
+                                 initargs=(matcher, kinds, max_bytes)) as pool:
             for part in pool.map(_worker_scan, _chunks(files, jobs)):
                 result.merge(part)
     else:
-        result.merge(_scan_file_list(matcher, [path for path, _ in files], kinds))
+        result.merge(_scan_file_list(matcher, [path for path, _ in files], kinds, max_bytes))
     result.sort()
     result.seconds = time.perf_counter() - started
     return result
@@ -165,9 +187,11 @@ def scan_staged(matcher: Matcher, root: str, display_root: str | None = None, di
 
 def scan_staged_files(matcher: Matcher, root: str, staged: Sequence[StagedFile], result: ScanResult,
                       display_root: str | None = None, excluded: Excluded | None = None,
-                      kinds: Collection[str] | None = None, max_bytes: int = MAX_FILE_BYTES) -> None:
+                      kinds: Collection[str] | None = None, max_bytes: int = MAX_FILE_BYTES,
+                      strict: bool = True) -> None:
     """Plain-text files: their hunks. Every other kind, and files git calls binary: their staged
-    blob, whole, keeping what the change adds."""
+    blob, whole, keeping what the change adds. A blob over the size limit is an error: the
+    staged change is what a commit check must read whole (`strict`; a hand-run scan may skip)."""
     whole: list[tuple[str, StagedFile]] = []
     for item in staged:
         path = _display(root, item.path, display_root)
@@ -176,7 +200,7 @@ def scan_staged_files(matcher: Matcher, root: str, staged: Sequence[StagedFile],
         elif item.diff.binary or needs_whole_file(path):
             whole.append((path, item))
         elif kinds is not None and "text" not in kinds:
-            result.skipped[_not_kind(kinds)] += 1
+            result.skipped[NOT_THIS_HOOK] += 1
         else:
             analyse_change(matcher, path, item.diff, result)
     if whole:
@@ -185,10 +209,14 @@ def scan_staged_files(matcher: Matcher, root: str, staged: Sequence[StagedFile],
         contents = git.read_blobs(root, [item.blob for _, item in whole])
         for path, item in whole:
             data = contents[item.blob]
-            if len(data) > max_bytes:
+            if len(data) > max_bytes and strict:
+                result.errors.append(ScanError(path, f"{too_large(max_bytes)}: a commit check fails closed rather "
+                                                     "than pass a file it did not read; raise max_file_mib or "
+                                                     "exclude the file in the config"))
+            elif len(data) > max_bytes:
                 result.skipped[too_large(max_bytes)] += 1
             elif not analyse_file(matcher, path, data, result, kinds=kinds, change=item.diff):
-                result.skipped[_not_kind(kinds)] += 1
+                result.skipped[NOT_THIS_HOOK] += 1
 
 
 def _display(root: str, rel: bytes, display_root: str | None) -> str:
@@ -218,13 +246,20 @@ def scan_filenames(matcher: Matcher, filenames: Sequence[str], *, root: str | No
     if root is not None and filenames:
         by_git_path = {os.fsencode(os.path.relpath(os.path.abspath(f), root)).replace(os.sep.encode(), b"/"): f
                        for f in filenames}
-        staged = [s for s in git.staged_files(root, diff) if s.path in by_git_path]
-        scan_staged_files(matcher, root, staged, result, display_root=os.getcwd(), kinds=kinds, max_bytes=max_bytes)
-        staged_names = {by_git_path[s.path] for s in staged}
-        whole = [f for f in filenames if f not in staged_names]
+        with_content, touched = git.staged_change(root, diff)
+        staged = [s for s in with_content if s.path in by_git_path]
+        scan_staged_files(matcher, root, staged, result, display_root=os.getcwd(), kinds=kinds, max_bytes=max_bytes,
+                          strict=True)
+        # A staged rename or mode change adds no content: nothing new to judge (the content
+        # was judged when it was added).
+        in_change = {by_git_path[p] for p in touched if p in by_git_path}
+        quiet = len(in_change) - len(staged)
+        if quiet:
+            result.skipped["staged with no added content (rename, mode change, submodule)"] += quiet
+        whole = [f for f in filenames if f not in in_change]
     if whole:
         result.merge(scan_paths(matcher, whole, jobs=1 if len(whole) < 50 else None, max_bytes=max_bytes,
-                                kinds=kinds))
+                                kinds=kinds, strict=True))
     result.sort()
     result.seconds = time.perf_counter() - started
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from typing import Iterator
 
 # Files larger than this are reported as skipped (never silently): a later knob raises it.
@@ -11,6 +12,39 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "bower_components", ".venv",
                         "venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache",
                         ".ruff_cache", "site-packages", ".terraform"})
+
+
+class NotAFile(OSError):
+    """The path is not a regular file (a FIFO, a device, a socket, a directory)."""
+
+
+class TooLarge(OSError):
+    """The file is larger than the size limit."""
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_file(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes. Opened without following a symlink and without blocking, then
+    checked on the open descriptor, so a FIFO or device put in a file's place (even between a
+    check and the read) is refused, never read: NotAFile, TooLarge, or the OSError."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotAFile(f"not a regular file: {path}")
+        if st.st_size > max_bytes:
+            raise TooLarge(f"larger than {max_bytes} bytes: {path}")
+        chunks = []
+        while True:
+            chunk = os.read(fd, max(st.st_size, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def skip_reason_for_path(path: str) -> str | None:

@@ -57,10 +57,15 @@ class GitProcess:
     def output(self) -> bytes:
         out, err = self._proc.communicate(self._input)
         if self._proc.returncode != 0:
-            detail = err.decode("utf-8", "replace").strip().splitlines()
-            raise GitError(f"`git {' '.join(self._args[:3])}` failed: "
-                           f"{detail[-1] if detail else self._proc.returncode}")
+            raise GitError(f"`git {' '.join(self._args[:3])}` failed: {_reason(err, self._proc.returncode)}")
         return out
+
+
+def _reason(stderr: bytes, code: int) -> str:
+    """git's own reason: its `fatal:` line (not a hint that follows it), else its last line."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    fatal = next((line for line in lines if line.startswith(("fatal:", "error:"))), None)
+    return fatal or (lines[-1] if lines else f"exit {code}")
 
 
 def run_git(args: Sequence[str], cwd: str | None = None, input: bytes | None = None) -> bytes:
@@ -68,16 +73,21 @@ def run_git(args: Sequence[str], cwd: str | None = None, input: bytes | None = N
 
 
 def toplevel(cwd: str | None = None) -> str | None:
-    """The work tree's root, or None outside a git work tree."""
+    """The work tree's root, or None when git says this is not a git work tree. Any other
+    failure (git missing, a repository git refuses to use, such as one with "dubious
+    ownership") raises GitError: a check that cannot ask git must not decide it is outside one."""
     here = os.path.abspath(cwd or os.curdir)
     if os.path.exists(os.path.join(here, ".git")) and not os.environ.get("GIT_DIR") \
             and not os.environ.get("GIT_WORK_TREE"):
         return here  # the usual case under pre-commit: saves a git process on every commit
+    proc = GitProcess(["rev-parse", "--show-toplevel"], cwd=cwd)
     try:
-        out = run_git(["rev-parse", "--show-toplevel"], cwd=cwd)
-    except GitError:
-        return None
-    return os.fsdecode(out.rstrip(b"\n")) or None
+        return os.fsdecode(proc.output().rstrip(b"\n")) or None
+    except GitError as exc:
+        if "not a git repository" in str(exc) or "not a working tree" in str(exc) \
+                or "must be run in a work tree" in str(exc):
+            return None
+        raise
 
 
 def start_staged_diff(root: str) -> GitProcess:
@@ -86,7 +96,14 @@ def start_staged_diff(root: str) -> GitProcess:
 
 
 def staged_files(root: str, started: GitProcess | None = None) -> list[StagedFile]:
-    """Files with staged additions (or binary changes), with their staged blob ids.
+    """Files with staged additions (or binary changes), with their staged blob ids."""
+    return staged_change(root, started)[0]
+
+
+def staged_change(root: str, started: GitProcess | None = None) -> tuple[list[StagedFile], frozenset[bytes]]:
+    """(files with staged additions or binary changes, every path the staged change touches).
+    A path in the second but not the first adds no content: a pure rename or mode change, a
+    submodule or a symlink.
 
     One `git diff --cached --raw -p`: the raw lines give modes and blob ids, the patch gives the
     added lines themselves. With no commits yet git compares against the empty tree."""
@@ -107,12 +124,12 @@ def staged_files(root: str, started: GitProcess | None = None) -> list[StagedFil
     result = []
     for file_diff in parse_unified_diff(lines[patch_start:]):
         mode, blob = blobs.get(file_diff.path, ("", ""))
-        # Gitlinks (submodules) and symlinks carry no file text of their own.
-        if not blob or mode in ("160000", "120000"):
+        # A gitlink (submodule) carries no file text of its own; a symlink's text is its target.
+        if not blob or mode == "160000":
             continue
         if file_diff.added or file_diff.binary:
             result.append(StagedFile(path=file_diff.path, blob=blob, diff=file_diff))
-    return result
+    return result, frozenset(blobs)
 
 
 def read_blobs(root: str, blob_ids: Sequence[str]) -> dict[str, bytes]:
