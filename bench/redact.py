@@ -207,7 +207,7 @@ def profile(path: Path, mb: int = 32) -> None:
     import cProfile
     import pstats
 
-    from credwall.cli import load_matcher
+    from credwall.engine.session import load_matcher
     from credwall.redact import Redactor
 
     redactor = Redactor(load_matcher())

@@ -19,13 +19,16 @@ from hypothesis import strategies as st
 
 from credwall import redact
 from credwall.engine.matcher import Matcher
-from credwall.redact import Redactor, analyse, apply_edits, redact_main, redact_stream
 from credwall.engine.rules import load_rules
+from credwall.redact import Redactor, analyse, apply_edits, finders, prefilter, redact_main, redact_stream
+from credwall.redact import cli as redact_cli
+from credwall.redact import redactor as redactor_module
+from credwall.redact import stream as stream_module
 from tests import tokens
 
 RULES = load_rules(use_cache=False)
 REDACTOR = Redactor(Matcher(RULES))
-KEYWORDS = sorted({k for r in RULES for k in r.keywords} | {k for ks in redact._EXTRA_KEYWORDS.values() for k in ks})
+KEYWORDS = sorted({k for r in RULES for k in r.keywords} | {k for ks in finders.EXTRA_KEYWORDS.values() for k in ks})
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -255,7 +258,7 @@ def test_memory_stays_bounded_on_a_line_longer_than_a_chunk() -> None:
     """The buffer never holds more than a chunk plus context plus one read, whatever the line."""
     sizes: list[int] = []
     source = io.BytesIO(b"y" * 300_000 + b"\n" + b"z" * 50 + b"\n")
-    for task in redact._tasks(source.read, chunk=10_000, context=1_000):
+    for task in stream_module._tasks(source.read, chunk=10_000, context=1_000):
         sizes.append(len(task.data))
         assert task.lo < task.hi
     assert max(sizes) <= 10_000 + 2 * 1_000
@@ -437,11 +440,11 @@ def test_the_file_path_cuts_at_newlines_and_matches_one_pass(chunk: int, tmp_pat
     size = len(data)
     tasks = -(-size // chunk)
     with open(path, "rb") as fh:
-        cuts = [redact._cut(fh.fileno(), k, tasks, size, chunk) for k in range(tasks + 1)]
+        cuts = [stream_module._cut(fh.fileno(), k, tasks, size, chunk) for k in range(tasks + 1)]
         assert cuts[0] == 0 and cuts[-1] == size and cuts == sorted(cuts)
         assert all(data[c - 1:c] == b"\n" or c % chunk == 0 for c in cuts[1:-1])
         out = io.BytesIO()
-        stats = redact._redact_fd(REDACTOR, fh.fileno(), size, redact.Output(out), jobs=2, chunk=chunk,
+        stats = stream_module._redact_fd(REDACTOR, fh.fileno(), size, redact.Output(out), jobs=2, chunk=chunk,
                                   context=2048)
     assert out.getvalue() == REDACTOR.redact_bytes(data)
     assert stats.bytes == size and stats.redactions > 20
@@ -450,7 +453,7 @@ def test_the_file_path_cuts_at_newlines_and_matches_one_pass(chunk: int, tmp_pat
 # --- the hot-rule pre-checks never change the result ----------------------------------------------------
 
 def _forced(monkeypatch: pytest.MonkeyPatch, skeleton: bool) -> Redactor:
-    monkeypatch.setattr(redact, "_HOT_HITS", 1)
+    monkeypatch.setattr(redactor_module, "_HOT_HITS", 1)
     monkeypatch.setattr(Redactor, "_skeleton_pays", lambda *args: skeleton)
     return Redactor(REDACTOR.matcher, extras=False)
 
@@ -495,7 +498,7 @@ def test_folds_to_ascii_lists_every_letter_the_engines_fold_to_ascii() -> None:
 
     chars = "".join(chr(c) for c in range(0x80, 0x10000) if not 0xD800 <= c <= 0xDFFF)
     folding = set(regex.findall(r"(?i)[a-z]", chars)) | set(re.findall(r"(?i)[a-z]", chars))
-    assert folding <= set(redact.FOLDS_TO_ASCII)
+    assert folding <= set(prefilter.FOLDS_TO_ASCII)
 
 
 def test_analyse_reads_literals_and_builds_a_widened_skeleton() -> None:
@@ -554,5 +557,5 @@ def test_summary_line() -> None:
     stats = redact.Stats()
     stats.bytes = 2_500_000
     stats.labels.update({"github-pat": 2, "cookie": 5})
-    assert redact.summary(stats, 1, False) == "credwall: redact: 2.5 MB, redacted 7 (cookie 5, github-pat 2)"
-    assert redact.summary(redact.Stats(), 2, True) == "credwall: redact: 0.0 MB in 2 files, nothing to redact"
+    assert redact_cli.summary(stats, 1, False) == "credwall: redact: 2.5 MB, redacted 7 (cookie 5, github-pat 2)"
+    assert redact_cli.summary(redact.Stats(), 2, True) == "credwall: redact: 0.0 MB in 2 files, nothing to redact"
