@@ -35,82 +35,35 @@ class Span(NamedTuple):
     label: str
 
 
-class _Bucket(list[int]):
-    """One keyword's hits (end offsets) in the text being scanned: the automaton's value."""
-
-    __slots__ = ("length", "indices")
-
-    def __init__(self, length: int, indices: tuple[int, ...]) -> None:
-        super().__init__()
-        self.length = length
-        self.indices = indices  # rule indices, and len(rules) + extra kind
-
-
 class Redactor:
-    """The matcher's rules plus the extras behind one keyword automaton. Built once per
+    """The matcher's rules plus the log finders behind one keyword gate. Built once per
     process (pool workers inherit it through fork); not for use from several threads at once
-    (the automaton's hit buckets are shared)."""
+    (neither is the gate)."""
 
     def __init__(self, matcher: Matcher, emails: bool = False, ips: bool = False,
                  extras: bool = True) -> None:
         """`extras=False`: the rules only (no headers, cookies, JWTs, key=values, keys)."""
-        import ahocorasick
+        from ..engine.gate import build_gate
+        from ..engine.matcher import rule_keywords
 
         self.matcher = matcher
         self.rules = matcher.rules
         self.ips = ips
         kinds = [k for k in EXTRA_KEYWORDS if (extras and k != EMAIL) or (k == EMAIL and emails)]
         self._extra_kinds = tuple(kinds)
+        # Gate indices: the rules' own, then len(rules) + the position of each finder kind.
         n = len(self.rules)
-        by_keyword: dict[str, set[int]] = {}
-        for index, rule in enumerate(self.rules):
-            for keyword in rule.keywords:
-                by_keyword.setdefault(keyword, set()).add(index)
+        keywords = rule_keywords(self.rules)
         for offset, kind in enumerate(kinds):
             for keyword in EXTRA_KEYWORDS[kind]:
-                by_keyword.setdefault(keyword, set()).add(n + offset)
+                keywords[keyword] = keywords.get(keyword, ()) + (n + offset,)
+        self.gate = build_gate(keywords)
         self._keywordless = tuple(i for i, r in enumerate(self.rules) if not r.keywords)
-        # Each keyword's value is its own bucket: the scan loop only appends end offsets to
-        # it, the cheapest Python there is per hit (a log line can hold several hits).
-        automaton = ahocorasick.Automaton()
-        for keyword, indices in by_keyword.items():
-            automaton.add_word(keyword, _Bucket(len(keyword), tuple(sorted(indices))))
-        automaton.make_automaton()
-        self._automaton = automaton
         self._prefilters: dict[int, Prefilter | None] = {}
         self._skeleton_cost: dict[int, float] = {}  # rule index -> seconds per character
         self._fold_safe_text: str | None = None
         self._fold_safe_value = True
         self.timeouts = 0  # lines redacted whole because a regex ran out of time
-
-    # -- the keyword gate ---------------------------------------------------------------------
-    def _hits(self, lowered: str) -> dict[int, list[int]]:
-        """Index (rule, or len(rules) + extra kind) -> start offsets of its keyword hits, in
-        text order."""
-        per_index: dict[int, list[list[int]]] = {}
-        touched: list[_Bucket] = []
-        try:
-            for end, bucket in self._automaton.iter(lowered):
-                if not bucket:
-                    touched.append(bucket)
-                bucket.append(end)
-            for bucket in touched:
-                shift = bucket.length - 1
-                starts = [end - shift for end in bucket]
-                for index in bucket.indices:
-                    per_index.setdefault(index, []).append(starts)
-        finally:  # the buckets outlive this text: leave them empty, even after an error
-            for bucket in touched:
-                bucket.clear()
-        hits: dict[int, list[int]] = {}
-        for index, lists in per_index.items():
-            if len(lists) == 1:
-                hits[index] = lists[0]
-            else:  # several keywords of one rule: merge into text order
-                merged = [pos for starts in lists for pos in starts]
-                merged.sort()
-                hits[index] = merged
-        return hits
 
     # -- rules ----------------------------------------------------------------------------------
     def _prefilter(self, index: int, text: str, lowered: str, positions: list[int]) -> list[int]:
@@ -194,18 +147,17 @@ class Redactor:
     def spans(self, text: str) -> list[Span]:
         """Every span to redact in text: merged where they overlap, in order, never holding
         a line break (a multi-line secret is redacted line by line, so lines stay lines)."""
+        from ..engine.gate import lower
         from ..engine.matcher import Matcher, resolve_overlaps
 
         if not text:
             return []
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a few non-ASCII letters lower to two characters
-            lowered = "".join(ch.lower() if ch.isascii() else ch for ch in text)
+        lowered: str | None = None  # for the pre-checks of hot rules, made once if needed
         n = len(self.rules)
         matches: list[Match] = []
         found: list[tuple[int, int, str]] = []
         timed_out: list[Span] = []
-        for index, positions in self._hits(lowered).items():
+        for index, positions in self.gate.hits(text).items():
             if index >= n:
                 finder = EXTRA_FINDERS[self._extra_kinds[index - n]]
                 line_end = -1
@@ -219,6 +171,8 @@ class Redactor:
                     finder(text, line_start, line_end, found)
                 continue
             if len(positions) >= _HOT_HITS:
+                if lowered is None:
+                    lowered = lower(text)
                 positions = self._prefilter(index, text, lowered, positions)
                 if not positions:
                     continue
