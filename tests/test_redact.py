@@ -202,6 +202,70 @@ def test_inline_allow_markers_do_not_unmask_a_log_line() -> None:
     assert token not in REDACTOR.redact_text(text)  # ...the redactor does not
 
 
+# URLs with credentials: the secret goes, the scheme, user name, host, port, path, query and
+# whatever follows stay byte for byte (a key-like user name once took the rest of the URL along).
+URL_TOKEN = tokens.github_classic(seed=101)
+URL_PASSWORD = tokens.rand(14, seed=102) + "9x"
+URL_CASES = [
+    (f"https://x-access-token:{URL_TOKEN}@github.com/acme/repo.git failed",
+     f"https://x-access-token:{label('github-pat')}@github.com/acme/repo.git failed"),
+    (f"https://{URL_TOKEN}@github.com/acme/repo.git\r\n",
+     f"https://{label('github-pat')}@github.com/acme/repo.git\r\n"),
+    (f"push https://x-access-token:{URL_TOKEN}@git.example.com:8443/acme/repo.git done",
+     f"push https://x-access-token:{label('github-pat')}@git.example.com:8443/acme/repo.git done"),
+    (f"GET https://ci:{URL_TOKEN}@github.com/acme/repo.git?ref=main&depth=1 200",
+     f"GET https://ci:{label('github-pat')}@github.com/acme/repo.git?ref=main&depth=1 200"),
+    (f'remote = "https://x-access-token:{URL_TOKEN}@github.com/acme/repo.git"',
+     f'remote = "https://x-access-token:{label("github-pat")}@github.com/acme/repo.git"'),
+    (f"fatal: unable to access 'https://x-access-token:{URL_TOKEN}@github.com/acme/repo.git/': "
+     "The requested URL returned error: 403",
+     f"fatal: unable to access 'https://x-access-token:{label('github-pat')}@github.com/acme/repo.git/': "
+     "The requested URL returned error: 403"),
+    (f"git clone https://token:{URL_PASSWORD}@git.example.com/group/repo.git && cd repo",
+     f"git clone https://token:{label('http-basic-auth-url')}@git.example.com/group/repo.git && cd repo"),
+    (f"proxy=https://api_key:{URL_PASSWORD}@api.example.com:443/v1?x=1#top more",
+     f"proxy=https://api_key:{label('http-basic-auth-url')}@api.example.com:443/v1?x=1#top more"),
+    # no URL rule for git://: the generic rule's value and the key=value finder's stop at the
+    # host too (a host with "example" in it makes the rule take the value for a placeholder)
+    (f"git://token:{URL_PASSWORD}@git.acme.dev/x.git",
+     f"git://token:{label('generic-secret-assignment')}@git.acme.dev/x.git"),
+    (f"git://token:{URL_PASSWORD}@git.example.com/x.git",
+     f"git://token:{label('credential')}@git.example.com/x.git"),
+    # a host named like a key: its port is no secret
+    ("GET http://vault-secret:8200/v1/sys/health 200", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", URL_CASES)
+def test_urls_with_credentials_lose_the_secret_only(text: str, expected: str | None) -> None:
+    expected = text if expected is None else expected
+    assert REDACTOR.redact_text(text) == expected
+    assert REDACTOR.redact_text(expected) == expected
+    data = ("x" * 50 + "\n" + text + "\n").encode()
+    assert stream(data, chunk=48, context=200) == ("x" * 50 + "\n" + expected + "\n").encode()
+
+
+@SETTINGS
+@given(st.sampled_from(["https", "http", "git", "ssh", "git+https"]),
+       st.sampled_from(["", "x-access-token:", "token:", "api_key:", "secret:", "password:", "db_pass:", "ci:"]),
+       st.from_regex(r"[a-z][a-z0-9-]{0,12}(\.[a-z0-9-]{1,12}){0,3}", fullmatch=True),
+       st.sampled_from(["", ":22", ":8443"]), st.from_regex(r"(/[A-Za-z0-9._~-]{0,12}){0,4}", fullmatch=True),
+       st.sampled_from(["", "?ref=main&depth=1", "#L10", "?page=2#top"]),
+       st.sampled_from([("", " failed"), ('"', '",'), ("'", "': 403"), ("<", ">"), ("(", ")\n")]))
+def test_a_token_in_any_url_shape_is_the_only_change(scheme: str, user: str, host: str, port: str, path: str,
+                                                     query: str, around: tuple[str, str]) -> None:
+    left, right = around
+    url = f"{scheme}://{user}{{}}@{host}{port}{path}{query}"
+    text = "remote " + left + url.format(URL_TOKEN) + right
+    assert REDACTOR.redact_text(text) == "remote " + left + url.format(label("github-pat")) + right
+
+
+def test_an_e_mail_shaped_user_name_in_a_url_keeps_the_host() -> None:
+    with_emails = Redactor(REDACTOR.matcher, emails=True)
+    assert with_emails.redact_text("clone https://bob@git.acme.dev/x.git") == \
+        f"clone https://{label('email')}@git.acme.dev/x.git"
+
+
 def test_extras_can_be_turned_off() -> None:
     rules_only = Redactor(REDACTOR.matcher, extras=False)
     text = f"Cookie: a={COOKIE} and {tokens.github_classic(seed=5)}"

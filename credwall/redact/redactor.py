@@ -146,7 +146,8 @@ class Redactor:
 
     def spans(self, text: str) -> list[Span]:
         """Every span to redact in text: merged where they overlap, in order, never holding
-        a line break (a multi-line secret is redacted line by line, so lines stay lines)."""
+        a line break (a multi-line secret is redacted line by line, so lines stay lines) and
+        never leaving the URL authority it starts in (a password in a URL takes no host)."""
         from ..engine.gate import lower
         from ..engine.matcher import Matcher, resolve_overlaps
 
@@ -186,9 +187,10 @@ class Redactor:
             return []
         ranked: list[tuple[int, int, float, str]] = []
         for m in resolve_overlaps(matches):
-            ranked.append((m.start, m.end, 2.0 if m.rule.generic else 3.0, m.rule.id))
+            ranked.append((m.start, _within_url_authority(text, m.start, m.end), 2.0 if m.rule.generic else 3.0,
+                           m.rule.id))
         for start, end, kind in found:
-            ranked.append((start, end, EXTRA_PRIORITY[kind], kind))
+            ranked.append((start, _within_url_authority(text, start, end), EXTRA_PRIORITY[kind], kind))
         for span in set(timed_out):
             ranked.append((span.start, span.end, 9.0, span.label))
         self.timeouts += len(set(timed_out))
@@ -221,6 +223,39 @@ class Redactor:
 
     def redact_bytes(self, data: bytes) -> bytes:
         return apply_edits(data, self.edits(data))
+
+
+# What ends a URL's authority (`user:password@host:port`), or the URL itself.
+_AUTHORITY_ENDS = frozenset("/?#\\\"'` \t\r\n<>")
+_AUTHORITY_REACH = 512  # longer than any user:password@host:port worth the name
+
+
+def _within_url_authority(text: str, start: int, end: int) -> int:
+    """The end of the span [start, end) kept inside the URL authority it starts in, if any.
+
+    A key inside a URL is the URL's user name (`https://x-access-token:TOKEN@host/path`,
+    `git://token:PW@host`), and a finder or a generic rule that reads `key:value` would run
+    the value on through `@host/path`. A span that starts in the userinfo ends at its `@`;
+    one that starts after it (a host named like a key: `http://vault-secret:8200/v1`) ends
+    where the authority does, and is dropped when it is just the port."""
+    if not any(c in text[start:end] for c in "@/?#"):
+        return end  # nothing in the span that could leave an authority: the common case
+    begin = start  # walk back to where this authority would begin
+    low = max(0, start - _AUTHORITY_REACH)
+    while begin > low and text[begin - 1] not in _AUTHORITY_ENDS:
+        begin -= 1
+    if begin < 3 or text[begin - 3:begin] != "://":
+        return end
+    stop = start  # and forward to where it ends
+    high = min(len(text), start + _AUTHORITY_REACH)
+    while stop < high and text[stop] not in _AUTHORITY_ENDS:
+        stop += 1
+    at = text.rfind("@", begin, stop)
+    if at >= start:  # the span starts in the userinfo
+        return min(end, at)
+    if text[start - 1] == ":" and text[start:stop].isdigit():
+        return start  # host:port: no credential at all
+    return min(end, stop)
 
 
 def _merge(ranked: list[tuple[int, int, float, str]]) -> list[Span]:
