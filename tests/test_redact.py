@@ -185,6 +185,23 @@ def test_private_key_blocks_go_line_by_line_whatever_the_filters_say() -> None:
     assert out.endswith("\nplain words after\n")
 
 
+@pytest.mark.parametrize("after", ["ready", "INFO: listening on :8080", "ok", "  indented words", ""])
+def test_a_cut_off_key_takes_no_log_line_after_it(after: str) -> None:
+    """Without an END line the key's base64 lines go, and the log goes on as it was: a line
+    after them is taken only if it could end the base64 (same width, or the short last line
+    that completes it to a multiple of 4 characters)."""
+    key = tokens.pem_private_key(seed=5).splitlines()
+    text = "boot\n" + "\n".join(key[:4]) + "\n" + after + "\nnext line\n"
+    out = REDACTOR.redact_text(text)
+    assert _match("boot\n" + key[0] + "\n" + f"{label('*')}\n" * 3 + after + "\nnext line\n", out), out
+    # armour headers come first, then a blank line: a header-shaped log line later is not one
+    legacy = ["-----BEGIN RSA PRIVATE KEY-----", "Proc-Type: 4,ENCRYPTED",
+              "DEK-Info: AES-128-CBC," + tokens.rand(32, "0123456789ABCDEF", seed=6), "", *key[1:3]]
+    text = "\n".join(legacy) + "\n" + after + "\n"
+    out = REDACTOR.redact_text(text)
+    assert _match(legacy[0] + "\n" + f"{label('*')}\n" * 2 + "\n" + f"{label('*')}\n" * 2 + after + "\n", out), out
+
+
 def test_emails_and_ips_only_on_request() -> None:
     text = "login bob.smith+x@mail.example.org from 203.0.113.9 via fe80::1ff:fe23:4567:890a at 10:15:32 v1.2.3.4.5"
     assert REDACTOR.redact_text(text) == text

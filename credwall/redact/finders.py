@@ -54,7 +54,8 @@ class _ExtraPatterns(NamedTuple):
     credential: re.Pattern[str]
     pem_begin: re.Pattern[str]
     pem_end: re.Pattern[str]
-    pem_body_line: re.Pattern[str]
+    pem_header_line: re.Pattern[str]
+    pem_base64_line: re.Pattern[str]
     email: re.Pattern[str]
     ip: re.Pattern[str]
     quoted: dict[str, re.Pattern[str]]
@@ -90,8 +91,9 @@ def _patterns() -> _ExtraPatterns:
                 + sep + r"""(?P<q>\\?["'`]?)"""),
             pem_begin=re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
             pem_end=re.compile(r"-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
-            # a base64 body line, or an armour header (Proc-Type:, DEK-Info:, Comment:) or blank
-            pem_body_line=re.compile(r"[ \t]*(?:[A-Za-z0-9+/=]{1,128}|[\w-]{1,40}:[^\r\n]*)?[ \t]*\r?$"),
+            # an armour header (Proc-Type:, DEK-Info:, Version:), or a line of base64
+            pem_header_line=re.compile(r"[\w-]{1,40}:[^\r\n]*"),
+            pem_base64_line=re.compile(r"[A-Za-z0-9+/=]{1,128}"),
             email=re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}"
                              r"(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![\w-])"),
             # IPv4, and IPv6 candidates (checked by `ipaddress`): hex groups joined by colons.
@@ -214,18 +216,46 @@ def _private_key(text: str, start: int, end: int, out: list[tuple[int, int, str]
         if closing is not None:
             out.append((body, closing.start(), PRIVATE_KEY))
             continue
-        stop = body
-        line_start = text.find("\n", body, min(len(text), body + 2)) + 1 or body
-        while line_start < len(text):
-            line_end = text.find("\n", line_start)
-            if line_end < 0:
-                line_end = len(text)
-            if p.pem_body_line.match(text, line_start, line_end) is None:
-                break
-            stop = line_end
-            line_start = line_end + 1
+        stop = _truncated_key_end(text, body)
         if stop > body:
             out.append((body, stop, PRIVATE_KEY))
+
+
+def _truncated_key_end(text: str, body: int) -> int:
+    """Where a key block with no END line in sight ends. Its armour headers come first (and
+    a blank line after them), then base64 lines of one width, then at most one shorter line
+    that brings the base64 to a multiple of 4 characters: so a log line after a cut-off key
+    (`ready`, `INFO: listening`) is not taken for part of it."""
+    p = _patterns()
+    stop = body
+    line_start = text.find("\n", body, min(len(text), body + 2)) + 1 or body
+    headers = True  # still where armour headers may stand
+    width = 0  # of the base64 lines, set by the first
+    total = 0  # base64 characters so far
+    while line_start < len(text):
+        line_end = text.find("\n", line_start)
+        if line_end < 0:
+            line_end = len(text)
+        line = text[line_start:line_end].strip(" \t\r")
+        if headers and not width and (not line or p.pem_header_line.fullmatch(line)):
+            if not line:
+                headers = False  # the blank line that ends the headers
+            else:
+                stop = line_end
+            line_start = line_end + 1
+            continue
+        headers = False
+        if not p.pem_base64_line.fullmatch(line) or (width and len(line) > width):
+            break
+        width = width or len(line)
+        if len(line) < width:  # the last line, if it completes the base64
+            if (total + len(line)) % 4 == 0:
+                stop = line_end
+            break
+        total += len(line)
+        stop = line_end
+        line_start = line_end + 1
+    return stop
 
 
 def _email(text: str, start: int, end: int, out: list[tuple[int, int, str]]) -> None:
