@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credwall.engine.gate import build_gate
+from credwall.engine.gate import build_gate, lower
 from credwall.engine.matcher import Matcher
 from credwall.engine.rules import load_rules
 
@@ -52,7 +52,9 @@ def test_hits_are_a_naive_substring_search(keywords: dict[str, tuple[int, ...]],
     gate = build_gate(keywords)
     for text in data.draw(st.lists(texts_around(keywords), min_size=1, max_size=3)):
         # one gate, several texts: nothing carries over from one text to the next
-        assert gate.hits(text) == naive_hits(keywords, text)
+        expected = naive_hits(keywords, text)
+        assert gate.hits(text) == expected
+        assert gate.hits(text, lower(text)) == expected  # a caller's own lowering, passed on
 
 
 def test_the_offsets_index_the_original_text() -> None:

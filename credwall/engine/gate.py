@@ -34,9 +34,11 @@ def lower(text: str) -> str:
 
 
 class KeywordGate:
-    """The interface: `hits(text) -> {index: [start, ...]}` (see the module docstring)."""
+    """The interface: `hits(text) -> {index: [start, ...]}` (see the module docstring).
+    A caller that needs `lower(text)` itself may pass it as `lowered`, so an implementation
+    that matches lowered text does not lower it a second time."""
 
-    def hits(self, text: str) -> dict[int, list[int]]:
+    def hits(self, text: str, lowered: str | None = None) -> dict[int, list[int]]:
         raise NotImplementedError
 
 
@@ -78,13 +80,13 @@ class AhoCorasickGate(KeywordGate):
         automaton.make_automaton()
         self._automaton = automaton
 
-    def hits(self, text: str) -> dict[int, list[int]]:
+    def hits(self, text: str, lowered: str | None = None) -> dict[int, list[int]]:
         if self._automaton is None or not text:
             return {}
         touched: list[_Bucket] = []
         per_index: dict[int, list[list[int]]] = {}
         try:
-            for end, bucket in self._automaton.iter(lower(text)):
+            for end, bucket in self._automaton.iter(lower(text) if lowered is None else lowered):
                 if not bucket:
                     touched.append(bucket)
                 bucket.append(end)

@@ -153,12 +153,12 @@ class Redactor:
 
         if not text:
             return []
-        lowered: str | None = None  # for the pre-checks of hot rules, made once if needed
+        lowered = lower(text)  # for the gate and the pre-checks of hot rules alike
         n = len(self.rules)
         matches: list[Match] = []
         found: list[tuple[int, int, str]] = []
         timed_out: list[Span] = []
-        for index, positions in self.gate.hits(text).items():
+        for index, positions in self.gate.hits(text, lowered).items():
             if index >= n:
                 finder = EXTRA_FINDERS[self._extra_kinds[index - n]]
                 line_end = -1
@@ -172,8 +172,6 @@ class Redactor:
                     finder(text, line_start, line_end, found)
                 continue
             if len(positions) >= _HOT_HITS:
-                if lowered is None:
-                    lowered = lower(text)
                 positions = self._prefilter(index, text, lowered, positions)
                 if not positions:
                     continue
