@@ -5,14 +5,16 @@ redactor's; they differ only in the Python work per hit:
   - gate      credwall.engine.gate.AhoCorasickGate: each keyword's value is a list the loop
               appends end offsets to; starts and indices are worked out once per keyword
   - tuple     the matcher's loop before the gate: value (length, indices), per hit a start
-              offset and a dict append per index
+              offset and a dict append per index (its lists can come out of text order)
+  - tuple+sort  the same, with the lists of indices whose keywords differ in length sorted
   - ids       value an int keyword id, per hit a dict append of end offsets per id
-  - scan only the automaton's own iteration with an empty loop body: the floor under all three
+  - scan only the automaton's own iteration with an empty loop body: the floor under them all
 
 Workloads, each timed in CPU seconds as the best of --rounds (loops interleaved, so the
-machine's other load hits them alike): the CPython stdlib's text files concatenated into one text; the same files
-one call each (a hook scanning a tree); a synthetic log in 2 MiB chunks (hits on most lines:
-`http`, `key`, `token`), the one `bench/redact.py` writes to /tmp, made here if missing.
+machine's other load hits them alike): the CPython stdlib's text files concatenated into one
+text; the same files one call each (a hook scanning a tree); a synthetic log in 2 MiB chunks
+(hits on most lines: `http`, `key`, `token`), the one `bench/redact.py` writes to /tmp, made
+here if missing; and 2 MiB of nothing but keywords, where the per-hit work is all there is.
 
     python bench/gate.py [--rounds 7] [--log-mb 32]
 """
@@ -65,6 +67,39 @@ def tuple_loop(keywords: dict[str, tuple[int, ...]]) -> Callable[[str], dict[int
                     out[index] = [start]
                 else:
                     positions.append(start)
+        return out
+
+    return hits
+
+
+def sorted_tuple_loop(keywords: dict[str, tuple[int, ...]]) -> Callable[[str], dict[int, list[int]]]:
+    """The tuple loop made right: indices whose keywords differ in length get their hits
+    sorted into text order afterwards."""
+    import ahocorasick
+
+    from credwall.engine.gate import lower
+
+    automaton = ahocorasick.Automaton()
+    lengths: dict[int, set[int]] = {}
+    for keyword, indices in keywords.items():
+        automaton.add_word(keyword, (len(keyword), tuple(sorted(set(indices)))))
+        for index in indices:
+            lengths.setdefault(index, set()).add(len(keyword))
+    automaton.make_automaton()
+    mixed = frozenset(i for i, ls in lengths.items() if len(ls) > 1)
+
+    def hits(text: str) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for end, (length, indices) in automaton.iter(lower(text)):
+            start = end - length + 1
+            for index in indices:
+                positions = out.get(index)
+                if positions is None:
+                    out[index] = [start]
+                else:
+                    positions.append(start)
+        for index in mixed.intersection(out):
+            out[index].sort()
         return out
 
     return hits
@@ -144,15 +179,22 @@ def main() -> int:
     files = [p.read_text("utf-8", "replace") for p in stdlib_text_files()]
     whole = "\n".join(files)
     chunks = log_chunks(args.log_mb)
-    loops = {"gate": build_gate(keywords).hits, "tuple": tuple_loop(keywords), "ids": id_loop(keywords),
+    import random
+
+    rng = random.Random(1)
+    words = sorted(keywords)
+    dense = " ".join(rng.choice(words) for _ in range(300_000))[:2 * 1024 * 1024]
+    loops = {"gate": build_gate(keywords).hits, "tuple": tuple_loop(keywords),
+             "tuple+sort": sorted_tuple_loop(keywords), "ids": id_loop(keywords),
              "scan only": scan_only(keywords)}
     workloads: dict[str, Callable[[Callable[[str], object]], object]] = {
         "stdlib, one text": lambda hits: hits(whole),
         "stdlib, per file": lambda hits: [hits(t) for t in files],
         "log, 2 MiB chunks": lambda hits: [hits(c) for c in chunks],
+        "keywords only, 2 MiB": lambda hits: hits(dense),
     }
     reference = loops["tuple"](whole)
-    for name, hits in list(loops.items())[:3]:  # same answers (the tuple loop's lists are not all sorted)
+    for name, hits in list(loops.items())[:4]:  # same answers (the tuple loop's lists are not all sorted)
         got = hits(whole)
         assert {i: sorted(p) for i, p in got.items()} == {i: sorted(p) for i, p in reference.items()}, name
     print(f"{len(keywords)} keywords; stdlib {len(files):,} files, {len(whole) / 1e6:.1f} M characters, "
