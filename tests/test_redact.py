@@ -19,13 +19,16 @@ from hypothesis import strategies as st
 
 from credwall import redact
 from credwall.engine.matcher import Matcher
-from credwall.redact import Redactor, analyse, apply_edits, redact_main, redact_stream
 from credwall.engine.rules import load_rules
+from credwall.redact import Redactor, analyse, apply_edits, finders, prefilter, redact_main, redact_stream
+from credwall.redact import cli as redact_cli
+from credwall.redact import redactor as redactor_module
+from credwall.redact import stream as stream_module
 from tests import tokens
 
 RULES = [r for r in load_rules(use_cache=False) if r.regex]  # analyser rules need a file kind; redact reads streams
 REDACTOR = Redactor(Matcher(RULES))
-KEYWORDS = sorted({k for r in RULES for k in r.keywords} | {k for ks in redact._EXTRA_KEYWORDS.values() for k in ks})
+KEYWORDS = sorted({k for r in RULES for k in r.keywords} | {k for ks in finders.EXTRA_KEYWORDS.values() for k in ks})
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -182,6 +185,23 @@ def test_private_key_blocks_go_line_by_line_whatever_the_filters_say() -> None:
     assert out.endswith("\nplain words after\n")
 
 
+@pytest.mark.parametrize("after", ["ready", "INFO: listening on :8080", "ok", "  indented words", ""])
+def test_a_cut_off_key_takes_no_log_line_after_it(after: str) -> None:
+    """Without an END line the key's base64 lines go, and the log goes on as it was: a line
+    after them is taken only if it could end the base64 (same width, or the short last line
+    that completes it to a multiple of 4 characters)."""
+    key = tokens.pem_private_key(seed=5).splitlines()
+    text = "boot\n" + "\n".join(key[:4]) + "\n" + after + "\nnext line\n"
+    out = REDACTOR.redact_text(text)
+    assert _match("boot\n" + key[0] + "\n" + f"{label('*')}\n" * 3 + after + "\nnext line\n", out), out
+    # armour headers come first, then a blank line: a header-shaped log line later is not one
+    legacy = ["-----BEGIN RSA PRIVATE KEY-----", "Proc-Type: 4,ENCRYPTED",
+              "DEK-Info: AES-128-CBC," + tokens.rand(32, "0123456789ABCDEF", seed=6), "", *key[1:3]]
+    text = "\n".join(legacy) + "\n" + after + "\n"
+    out = REDACTOR.redact_text(text)
+    assert _match(legacy[0] + "\n" + f"{label('*')}\n" * 2 + "\n" + f"{label('*')}\n" * 2 + after + "\n", out), out
+
+
 def test_emails_and_ips_only_on_request() -> None:
     text = "login bob.smith+x@mail.example.org from 203.0.113.9 via fe80::1ff:fe23:4567:890a at 10:15:32 v1.2.3.4.5"
     assert REDACTOR.redact_text(text) == text
@@ -197,6 +217,70 @@ def test_inline_allow_markers_do_not_unmask_a_log_line() -> None:
     text = f'ua="curl credwall:allow" token {token}\n'
     assert REDACTOR.matcher.scan(text) == []  # the scanner honours the marker...
     assert token not in REDACTOR.redact_text(text)  # ...the redactor does not
+
+
+# URLs with credentials: the secret goes, the scheme, user name, host, port, path, query and
+# whatever follows stay byte for byte (a key-like user name once took the rest of the URL along).
+URL_TOKEN = tokens.github_classic(seed=101)
+URL_PASSWORD = tokens.rand(14, seed=102) + "9x"
+URL_CASES = [
+    (f"https://x-access-token:{URL_TOKEN}@github.com/acme/repo.git failed",
+     f"https://x-access-token:{label('github-pat')}@github.com/acme/repo.git failed"),
+    (f"https://{URL_TOKEN}@github.com/acme/repo.git\r\n",
+     f"https://{label('github-pat')}@github.com/acme/repo.git\r\n"),
+    (f"push https://x-access-token:{URL_TOKEN}@git.example.com:8443/acme/repo.git done",
+     f"push https://x-access-token:{label('github-pat')}@git.example.com:8443/acme/repo.git done"),
+    (f"GET https://ci:{URL_TOKEN}@github.com/acme/repo.git?ref=main&depth=1 200",
+     f"GET https://ci:{label('github-pat')}@github.com/acme/repo.git?ref=main&depth=1 200"),
+    (f'remote = "https://x-access-token:{URL_TOKEN}@github.com/acme/repo.git"',
+     f'remote = "https://x-access-token:{label("github-pat")}@github.com/acme/repo.git"'),
+    (f"fatal: unable to access 'https://x-access-token:{URL_TOKEN}@github.com/acme/repo.git/': "
+     "The requested URL returned error: 403",
+     f"fatal: unable to access 'https://x-access-token:{label('github-pat')}@github.com/acme/repo.git/': "
+     "The requested URL returned error: 403"),
+    (f"git clone https://token:{URL_PASSWORD}@git.example.com/group/repo.git && cd repo",
+     f"git clone https://token:{label('http-basic-auth-url')}@git.example.com/group/repo.git && cd repo"),
+    (f"proxy=https://api_key:{URL_PASSWORD}@api.example.com:443/v1?x=1#top more",
+     f"proxy=https://api_key:{label('http-basic-auth-url')}@api.example.com:443/v1?x=1#top more"),
+    # no URL rule for git://: the generic rule's value and the key=value finder's stop at the
+    # host too (a host with "example" in it makes the rule take the value for a placeholder)
+    (f"git://token:{URL_PASSWORD}@git.acme.dev/x.git",
+     f"git://token:{label('generic-secret-assignment')}@git.acme.dev/x.git"),
+    (f"git://token:{URL_PASSWORD}@git.example.com/x.git",
+     f"git://token:{label('credential')}@git.example.com/x.git"),
+    # a host named like a key: its port is no secret
+    ("GET http://vault-secret:8200/v1/sys/health 200", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", URL_CASES)
+def test_urls_with_credentials_lose_the_secret_only(text: str, expected: str | None) -> None:
+    expected = text if expected is None else expected
+    assert REDACTOR.redact_text(text) == expected
+    assert REDACTOR.redact_text(expected) == expected
+    data = ("x" * 50 + "\n" + text + "\n").encode()
+    assert stream(data, chunk=48, context=200) == ("x" * 50 + "\n" + expected + "\n").encode()
+
+
+@SETTINGS
+@given(st.sampled_from(["https", "http", "git", "ssh", "git+https"]),
+       st.sampled_from(["", "x-access-token:", "token:", "api_key:", "secret:", "password:", "db_pass:", "ci:"]),
+       st.from_regex(r"[a-z][a-z0-9-]{0,12}(\.[a-z0-9-]{1,12}){0,3}", fullmatch=True),
+       st.sampled_from(["", ":22", ":8443"]), st.from_regex(r"(/[A-Za-z0-9._~-]{0,12}){0,4}", fullmatch=True),
+       st.sampled_from(["", "?ref=main&depth=1", "#L10", "?page=2#top"]),
+       st.sampled_from([("", " failed"), ('"', '",'), ("'", "': 403"), ("<", ">"), ("(", ")\n")]))
+def test_a_token_in_any_url_shape_is_the_only_change(scheme: str, user: str, host: str, port: str, path: str,
+                                                     query: str, around: tuple[str, str]) -> None:
+    left, right = around
+    url = f"{scheme}://{user}{{}}@{host}{port}{path}{query}"
+    text = "remote " + left + url.format(URL_TOKEN) + right
+    assert REDACTOR.redact_text(text) == "remote " + left + url.format(label("github-pat")) + right
+
+
+def test_an_e_mail_shaped_user_name_in_a_url_keeps_the_host() -> None:
+    with_emails = Redactor(REDACTOR.matcher, emails=True)
+    assert with_emails.redact_text("clone https://bob@git.acme.dev/x.git") == \
+        f"clone https://{label('email')}@git.acme.dev/x.git"
 
 
 def test_extras_can_be_turned_off() -> None:
@@ -255,7 +339,7 @@ def test_memory_stays_bounded_on_a_line_longer_than_a_chunk() -> None:
     """The buffer never holds more than a chunk plus context plus one read, whatever the line."""
     sizes: list[int] = []
     source = io.BytesIO(b"y" * 300_000 + b"\n" + b"z" * 50 + b"\n")
-    for task in redact._tasks(source.read, chunk=10_000, context=1_000):
+    for task in stream_module._tasks(source.read, chunk=10_000, context=1_000):
         sizes.append(len(task.data))
         assert task.lo < task.hi
     assert max(sizes) <= 10_000 + 2 * 1_000
@@ -437,11 +521,11 @@ def test_the_file_path_cuts_at_newlines_and_matches_one_pass(chunk: int, tmp_pat
     size = len(data)
     tasks = -(-size // chunk)
     with open(path, "rb") as fh:
-        cuts = [redact._cut(fh.fileno(), k, tasks, size, chunk) for k in range(tasks + 1)]
+        cuts = [stream_module._cut(fh.fileno(), k, tasks, size, chunk) for k in range(tasks + 1)]
         assert cuts[0] == 0 and cuts[-1] == size and cuts == sorted(cuts)
         assert all(data[c - 1:c] == b"\n" or c % chunk == 0 for c in cuts[1:-1])
         out = io.BytesIO()
-        stats = redact._redact_fd(REDACTOR, fh.fileno(), size, redact.Output(out), jobs=2, chunk=chunk,
+        stats = stream_module._redact_fd(REDACTOR, fh.fileno(), size, redact.Output(out), jobs=2, chunk=chunk,
                                   context=2048)
     assert out.getvalue() == REDACTOR.redact_bytes(data)
     assert stats.bytes == size and stats.redactions > 20
@@ -450,7 +534,7 @@ def test_the_file_path_cuts_at_newlines_and_matches_one_pass(chunk: int, tmp_pat
 # --- the hot-rule pre-checks never change the result ----------------------------------------------------
 
 def _forced(monkeypatch: pytest.MonkeyPatch, skeleton: bool) -> Redactor:
-    monkeypatch.setattr(redact, "_HOT_HITS", 1)
+    monkeypatch.setattr(redactor_module, "_HOT_HITS", 1)
     monkeypatch.setattr(Redactor, "_skeleton_pays", lambda *args: skeleton)
     return Redactor(REDACTOR.matcher, extras=False)
 
@@ -495,7 +579,7 @@ def test_folds_to_ascii_lists_every_letter_the_engines_fold_to_ascii() -> None:
 
     chars = "".join(chr(c) for c in range(0x80, 0x10000) if not 0xD800 <= c <= 0xDFFF)
     folding = set(regex.findall(r"(?i)[a-z]", chars)) | set(re.findall(r"(?i)[a-z]", chars))
-    assert folding <= set(redact.FOLDS_TO_ASCII)
+    assert folding <= set(prefilter.FOLDS_TO_ASCII)
 
 
 def test_analyse_reads_literals_and_builds_a_widened_skeleton() -> None:
@@ -554,5 +638,5 @@ def test_summary_line() -> None:
     stats = redact.Stats()
     stats.bytes = 2_500_000
     stats.labels.update({"github-pat": 2, "cookie": 5})
-    assert redact.summary(stats, 1, False) == "credwall: redact: 2.5 MB, redacted 7 (cookie 5, github-pat 2)"
-    assert redact.summary(redact.Stats(), 2, True) == "credwall: redact: 0.0 MB in 2 files, nothing to redact"
+    assert redact_cli.summary(stats, 1, False) == "credwall: redact: 2.5 MB, redacted 7 (cookie 5, github-pat 2)"
+    assert redact_cli.summary(redact.Stats(), 2, True) == "credwall: redact: 0.0 MB in 2 files, nothing to redact"

@@ -1,22 +1,20 @@
-"""The one compiled matcher: an Aho-Corasick keyword gate, then each rule's regex on the lines
+"""The one compiled matcher: the keyword gate (gate.py), then each rule's regex on the lines
 around its keyword hits only.
 
-The automaton runs over lower-cased text and is used purely as a gate: its offsets only tell
-which lines to search, and every reported position comes from the regex on the original text.
+The gate only tells which lines to search; every reported position comes from the regex on
+the original text.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from .checksums import VALIDATORS
 from .filters import inline_allowed, rejection_reason
+from .gate import KeywordGate, build_gate
 from .regexcache import RegexCompiler
 from .rules import SECRET_GROUP, Allowlist, Example, Rule
-
-if TYPE_CHECKING:
-    import ahocorasick
 
 # Bounds each regex search; a timeout makes the text's result incomplete (fail closed).
 # CREDWALL_REGEX_TIMEOUT (seconds) overrides it, for slow machines and for tests.
@@ -45,11 +43,6 @@ class Match(NamedTuple):
     secret: str
 
 
-def _ascii_lower(text: str) -> str:
-    """Lower-case ASCII letters only, keeping every other character (and so every offset)."""
-    return "".join(ch.lower() if ch.isascii() else ch for ch in text)
-
-
 class Matcher:
     """Compiled once per process; immutable from the outside (regexes compile lazily)."""
 
@@ -58,8 +51,6 @@ class Matcher:
                  path_filter: Callable[[str, str, list[Match]], list[Match]] | None = None,
                  secret_sha1s: frozenset[str] = frozenset(),
                  examples: Callable[[Rule], Sequence[Example]] | None = None) -> None:
-        import ahocorasick
-
         # Analyser rules (no regex: found by a file's analyser) are kept aside, by id.
         self.rules: tuple[Rule, ...] = tuple(r for r in rules if r.regex)
         self.analyser_rules: tuple[Rule, ...] = tuple(r for r in rules if not r.regex)
@@ -77,18 +68,7 @@ class Matcher:
         self._cache_rebuilt = 0  # rules whose cached programs failed their examples
         self._allowlists: dict[int, tuple[tuple[Allowlist, tuple[Any, ...]], ...]] = {}
         self._keywordless = tuple(i for i, r in enumerate(self.rules) if not r.keywords)
-        by_keyword: dict[str, set[int]] = {}
-        for index, rule in enumerate(self.rules):
-            for keyword in rule.keywords:
-                by_keyword.setdefault(keyword, set()).add(index)
-        self._automaton: ahocorasick.Automaton | None = None
-        if by_keyword:
-            automaton = ahocorasick.Automaton()
-            for keyword, indices in by_keyword.items():
-                # (keyword length, rule indices): the length finds the hit's start offset.
-                automaton.add_word(keyword, (len(keyword), tuple(sorted(indices))))
-            automaton.make_automaton()
-            self._automaton = automaton
+        self.gate: KeywordGate = build_gate(rule_keywords(self.rules))
 
     def compiled(self, index: int) -> Any:
         pattern = self._compiled.get(index)
@@ -170,21 +150,7 @@ class Matcher:
 
     def keyword_hits(self, text: str) -> dict[int, list[int]]:
         """Rule index -> start offsets of its keyword hits, in text order."""
-        if self._automaton is None or not text:
-            return {}
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a few non-ASCII letters lower to two characters
-            lowered = _ascii_lower(text)
-        hits: dict[int, list[int]] = {}
-        for end, (length, indices) in self._automaton.iter(lowered):
-            start = end - length + 1
-            for index in indices:
-                positions = hits.get(index)
-                if positions is None:
-                    hits[index] = [start]
-                else:
-                    positions.append(start)
-        return hits
+        return self.gate.hits(text)
 
     @staticmethod
     def _regions(text: str, positions: list[int], lines: int) -> list[tuple[int, int]]:
@@ -268,6 +234,15 @@ class Matcher:
 
 def _own_examples(rule: Rule) -> Sequence[Example]:
     return rule.examples
+
+
+def rule_keywords(rules: Sequence[Rule]) -> dict[str, tuple[int, ...]]:
+    """keyword -> indices of the rules that carry it: what the gate is built from."""
+    by_keyword: dict[str, list[int]] = {}
+    for index, rule in enumerate(rules):
+        for keyword in rule.keywords:
+            by_keyword.setdefault(keyword, []).append(index)
+    return {keyword: tuple(indices) for keyword, indices in by_keyword.items()}
 
 
 def allowlist_target(target: str, text: str, start: int, end: int) -> str:
