@@ -14,13 +14,55 @@ if TYPE_CHECKING:
     from typing import Sequence
 
 
+# Options of the file hooks that take their value as the next word (`--config FILE`).
+_VALUE_OPTIONS = frozenset({"--format", "--color", "--config", "--baseline"})
+
+
+def split_argv(argv: Sequence[str]) -> list[str]:
+    """pre-commit runs `entry [args from the config] file…` with no `--` between them, so a staged
+    file named `-h` or `--format=json` would be read as an option (printing help and passing the
+    commit, or changing the report). pre-commit passes only files that exist, so a word naming an
+    existing path is a file name, whatever it looks like; any other word starting with `-` is an
+    option (with the next word as its value for an option that takes one); the rest are file
+    names. Returns the options, `--`, then the file names."""
+    import os
+
+    options: list[str] = []
+    files: list[str] = []
+    words = list(argv)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            files.extend(words[i + 1:])
+            break
+        if os.path.lexists(word) or not word.startswith("-") or word == "-":
+            files.append(word)
+        else:
+            options.append(word)
+            if word in _VALUE_OPTIONS and i + 1 < len(words):
+                options.append(words[i + 1])
+                i += 1
+        i += 1
+    return [*options, "--", *files]
+
+
 def run_hook(hook_id: str, description: str, argv: Sequence[str] | None) -> int:
-    """A hook's main. Any error is exit 2 with a message: an error is never a passed commit."""
+    """A hook's main. Any error, or an interrupt, is exit 2 with a message: an error is never a
+    passed commit."""
+    try:
+        return _run_hook(hook_id, description, argv)
+    except KeyboardInterrupt:
+        print(f"{hook_id}: interrupted: the commit was not checked", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _run_hook(hook_id: str, description: str, argv: Sequence[str] | None) -> int:
     gc.disable()  # a short-lived process that makes no cycles worth collecting
     parser = Parser(prog=hook_id, description=description)
     parser.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
     add_output_options(parser)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(split_argv(sys.argv[1:] if argv is None else argv))
     try:
         from .sources import git
 
@@ -36,9 +78,6 @@ def run_hook(hook_id: str, description: str, argv: Sequence[str] | None) -> int:
         result = scan_filenames(engine.matcher, args.filenames, root=root, diff=diff, excluded=config.excluder(),
                                 max_bytes=config.max_file_bytes, kinds=HOOK_KINDS[hook_id])
         return emit(result, args.format, args.color, engine)
-    except KeyboardInterrupt:
-        print(f"{hook_id}: interrupted: the commit was not checked", file=sys.stderr)
-        return EXIT_ERROR
     except Exception as exc:  # fail closed
         print(f"{hook_id}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR

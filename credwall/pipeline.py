@@ -86,8 +86,25 @@ def analyse_text(matcher: Matcher, path: str, text: str, result: ScanResult) -> 
     return _analyse(matcher, path, kind, data, text, result) or []
 
 
+_ANSI_ESCAPE = None  # compiled on first use: ESC [ … final byte, ESC ] … BEL/ST (terminal colours, titles)
+
+
+def _without_escapes(text: str) -> str:
+    """The text with terminal escape sequences blanked (same length, so offsets hold): in
+    `\x1b[32mghp_…` the `m` would otherwise glue itself to the token, and rules that want a
+    boundary before a token would miss it."""
+    global _ANSI_ESCAPE
+    if "\x1b" not in text:
+        return text
+    if _ANSI_ESCAPE is None:
+        import re
+
+        _ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+    return _ANSI_ESCAPE.sub(lambda m: " " * len(m.group()), text)
+
+
 def _find(matcher: Matcher, path: str, text: str) -> list[Match]:
-    matches = matcher.find(text)
+    matches = matcher.find(_without_escapes(text))
     if matcher.path_filter is not None:
         matches = matcher.path_filter(path, text, matches)
     return matches

@@ -58,3 +58,19 @@ def test_outside_git_scans_whole_files(tmp_path, monkeypatch, capsys) -> None:  
     (tmp_path / "x.env").write_text(f"STRIPE={tokens.stripe_live()}\n")
     assert main(["x.env"]) == 1
     assert "x.env:1:" in capsys.readouterr().out
+
+
+def test_pre_commit_file_names_that_look_like_options_stay_file_names(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from credwall.hookkit import split_argv
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("-h", "--config", "evil.toml"):  # staged files an author named to look like options
+        (tmp_path / name).write_text("x\n")
+    # pre-commit: args from the config, then the staged files (which exist)
+    assert split_argv(["--format=json", "--color", "never", "-h", "--config", "evil.toml", "a.py"]) == [
+        "--format=json", "--color", "never", "--", "-h", "--config", "evil.toml", "a.py"]
+    # by hand: options after files still work, and `--` is respected
+    assert split_argv(["a.py", "--baseline", "b.jsonl"]) == ["--baseline", "b.jsonl", "--", "a.py"]
+    assert split_argv(["--", "--help"]) == ["--", "--help"]
+    (tmp_path / "--format=json").write_text("x\n")  # a file named like the user's option: read as a file
+    assert split_argv(["--format=json", "a.py"]) == ["--", "--format=json", "a.py"]

@@ -12,42 +12,13 @@ import pytest
 import yaml
 
 from tests import tokens
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, run_pre_commit as _pre_commit
 
 pytestmark = pytest.mark.skipif(shutil.which("pre-commit") is None, reason="pre-commit not installed")
 
 # Commit-stage hooks (credwall-push runs at pre-push and has its own test, tests/test_check_push.py).
 HOOK_IDS = [hook["id"] for hook in yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
             if "pre-push" not in hook.get("stages", [])]
-_IGNORED = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-                                  ".hypothesis", ".mypy_cache", ".venv")
-
-
-@pytest.fixture(scope="module")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """This checkout, uncommitted edits included, as a committed repo: pre-commit then installs
-    the hook environment once for every test in this module."""
-    path = tmp_path_factory.mktemp("hook-repo") / "credwall"
-    shutil.copytree(REPO_ROOT, path, ignore=_IGNORED)
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@t")
-    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "snapshot", "--no-verify"]):
-        subprocess.run(cmd, cwd=path, env=env, check=True, capture_output=True)
-    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=path, capture_output=True, text=True, check=True).stdout.strip()
-    return path, sha
-
-
-@pytest.fixture(scope="module")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
-def _pre_commit(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
-    return subprocess.run(["pre-commit", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          check=False, timeout=900)
-
-
 def _try_repo(repo: Path, hook_repo: tuple[Path, str], home: Path, hook: str, *extra: str) -> subprocess.CompletedProcess[str]:
     path, sha = hook_repo
     return _pre_commit(["try-repo", str(path), hook, "--ref", sha, *extra], repo, home)

@@ -22,7 +22,7 @@ _SNIFF_BYTES = 8192
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _MIN_RUN = 8  # shortest printable run worth matching: shorter than every credential format
-_ASCII_RUN = re.compile(rb"[\t\n\r\x20-\x7e]{%d,}" % _MIN_RUN)
+_ASCII_RUN = re.compile(rb"[\t\n\r\x1b\x20-\x7e]{%d,}" % _MIN_RUN)  # ESC: terminal colours stay blankable
 _UTF16LE_RUN = re.compile(rb"(?:[\t\n\r\x20-\x7e]\x00){%d,}" % _MIN_RUN)
 _UTF16BE_RUN = re.compile(rb"(?:\x00[\t\n\r\x20-\x7e]){%d,}" % _MIN_RUN)
 

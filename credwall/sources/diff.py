@@ -72,7 +72,8 @@ class _Hunk:
 
 def parse_unified_diff(lines: Iterable[bytes]) -> list[FileDiff]:
     """Files with their added-line ranges and hunk windows. Expects `--src-prefix=a/
-    --dst-prefix=b/` and lines that keep their line ends (`splitlines(keepends=True)`)."""
+    --dst-prefix=b/` and lines that keep their line ends and end at `\n` only (not
+    `bytes.splitlines()`, which also splits at a lone `\r`)."""
     files: list[FileDiff] = []
     current: FileDiff | None = None
     hunk: _Hunk | None = None

@@ -110,7 +110,10 @@ def staged_change(root: str, started: GitProcess | None = None) -> tuple[list[St
     from .diff import StagedFile, parse_unified_diff, unquote_path  # imported while git runs
 
     out = (started or start_staged_diff(root)).output()
-    lines = out.splitlines(keepends=True)
+    # Lines end at \n only: bytes.splitlines() also splits at a lone \r, which would cut an added
+    # line `+\rTOKEN` in two and drop its second half from the hunk.
+    lines = out.split(b"\n")
+    lines = [line + b"\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     blobs: dict[bytes, tuple[str, str]] = {}
     patch_start = len(lines)
     for n, line in enumerate(lines):
