@@ -24,7 +24,11 @@ TEXT = "text"  # every file no other kind claims
 ENV, ENV_TEMPLATE, KEYFILE = "env", "env-template", "keyfile"
 MCP, AGENT, AGENT_SETTINGS, CI = "mcp", "agent", "agent-settings", "ci"
 BASELINE = "baseline"  # a secret scanner's own record of known findings (hashes)
-KINDS = (TEXT, ENV, ENV_TEMPLATE, KEYFILE, MCP, AGENT, AGENT_SETTINGS, CI, BASELINE)
+# Structured files whose text hides values: escaped JSON strings (notebooks, JSON-in-JSON, API
+# client exports), base64 in Kubernetes Secrets, Terraform variables' defaults.
+JSON_STRINGS, KUBERNETES_SECRET, TERRAFORM = "json-strings", "kubernetes-secret", "terraform"
+KINDS = (TEXT, ENV, ENV_TEMPLATE, KEYFILE, MCP, AGENT, AGENT_SETTINGS, CI, BASELINE, JSON_STRINGS,
+         KUBERNETES_SECRET, TERRAFORM)
 
 # kind -> "module:function" of its analyser, imported on first use (hook start-up stays small).
 ANALYSERS = {
@@ -37,6 +41,9 @@ ANALYSERS = {
     AGENT_SETTINGS: "agent_files:analyse",
     CI: "ci:analyse",
     BASELINE: "baselines:analyse",
+    JSON_STRINGS: "json_strings:analyse",
+    KUBERNETES_SECRET: "kubernetes:analyse",
+    TERRAFORM: "terraform:analyse",
 }
 
 # What each hook id analyses (None: everything). pre-commit's `files:` patterns in
@@ -51,6 +58,8 @@ HOOK_KINDS: dict[str, frozenset[str] | None] = {
 
 # Structured files that may hold an MCP servers table without being named as an MCP config.
 STRUCTURED_SUFFIXES = (".json", ".jsonc", ".code-workspace", ".yaml", ".yml", ".toml")
+# Files whose kind may depend on their content: a change to one is judged on the whole file.
+_WHOLE_SUFFIXES = STRUCTURED_SUFFIXES + (".ipynb", ".tf", ".postman_collection", ".postman_environment")
 _SERVER_TABLE_WORDS = ("mcpservers", "mcp_servers", "context_servers", "servers")
 
 _BASELINE_NAMES = frozenset({".credwall-baseline.jsonl", ".secrets.baseline", ".gitleaksignore",
@@ -96,9 +105,28 @@ def kind_of(path: str, text: str | None) -> str:
     kind = classify(path)
     if kind is not None:
         return kind
-    if text is not None and path.lower().endswith(STRUCTURED_SUFFIXES) and may_hold_servers(text):
+    lowered = path.lower()
+    if text is None:
+        return TEXT
+    if lowered.endswith(STRUCTURED_SUFFIXES) and may_hold_servers(text):
         return MCP
+    if lowered.endswith(".ipynb") or (lowered.endswith(_JSON_SUFFIXES) and _escaped_strings(text)):
+        return JSON_STRINGS
+    if lowered.endswith((".yaml", ".yml")) and _KUBERNETES_SECRET.search(text):
+        return KUBERNETES_SECRET
+    if lowered.endswith(".tf") and "variable" in text and "default" in text:
+        return TERRAFORM
     return TEXT
+
+
+_JSON_SUFFIXES = (".json", ".jsonc", ".ipynb", ".postman_collection", ".postman_environment")
+_KUBERNETES_SECRET = re.compile(r"(?m)^kind:[ \t]*['\"]?(?:Sealed)?Secret['\"]?[ \t]*(?:#.*)?$")
+
+
+def _escaped_strings(text: str) -> bool:
+    """Does a JSON text hold strings with escapes worth decoding (quotes, newlines), or
+    `{"key": …, "value": …}` pairs (API client exports)?"""
+    return '\\"' in text or "\\n" in text or ('"key"' in text and '"value"' in text)
 
 
 def may_hold_servers(text: str) -> bool:
@@ -112,7 +140,7 @@ def needs_whole_file(path: str) -> bool:
     """Must a change to this file be judged on the whole file (its structure), not only on the
     added lines? Kinds other than plain text, and structured files whose content may make them
     an MCP config."""
-    return classify(path) is not None or path.lower().endswith(STRUCTURED_SUFFIXES)
+    return classify(path) is not None or path.lower().endswith(_WHOLE_SUFFIXES)
 
 
 def classify(path: str) -> str | None:

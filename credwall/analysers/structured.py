@@ -188,8 +188,10 @@ def load_json(text: str) -> tuple[Any, list[Leaf]]:
 
 # --- YAML -------------------------------------------------------------------------------------
 
-def load_yaml(text: str) -> tuple[Any, list[Leaf]]:
-    """Parse YAML with the safe composer (first document with content); aliases capped."""
+def load_yaml(text: str, every_document: bool = False) -> tuple[Any, list[Leaf]]:
+    """Parse YAML with the safe composer; aliases capped. The value is the document (a list
+    of them when there are several); `every_document`: always the list, and each leaf's path
+    starts with its document's index (`kubectl apply -f` files hold many)."""
     import yaml
 
     _check_size(text)
@@ -202,7 +204,10 @@ def load_yaml(text: str) -> tuple[Any, list[Leaf]]:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise StructureError(f"{where}{problem}") from None
     leaves: list[Leaf] = []
-    values = [_yaml_node(node, (), 0, leaves, [0]) for node in nodes]
+    visits = [0]
+    if every_document:
+        return [_yaml_node(node, (i,), 0, leaves, visits) for i, node in enumerate(nodes)], leaves
+    values = [_yaml_node(node, (), 0, leaves, visits) for node in nodes]
     return (values[0] if len(values) == 1 else values if values else None), leaves
 
 

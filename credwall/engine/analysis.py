@@ -112,12 +112,17 @@ class Analysis:
     def matches_in(self, start: int, end: int) -> list[Match]:
         return [m for m in self.matches if start <= m.start and m.end <= end]
 
-    def scan_value(self, value: str, start: int, end: int) -> list[Match]:
+    def scan_value(self, value: str, start: int, end: int,
+                   position: Callable[[int], int] | None = None) -> list[Match]:
         """Pattern matches in a decoded value (a JSON string with escapes, a base64 payload)
-        whose text is not the file's own, placed at the value's span [start, end) of the file."""
+        whose text is not the file's own. `position` maps an offset in the value to one in the
+        file; without it every match is placed at the value's whole span [start, end)."""
         from .matcher import Match
 
-        return [Match(m.rule, start, end, m.secret) for m in self.matcher.find(value)]
+        if position is None:
+            return [Match(m.rule, start, end, m.secret) for m in self.matcher.find(value)]
+        return [Match(m.rule, position(m.start), max(position(m.end), position(m.start) + 1), m.secret)
+                for m in self.matcher.find(value)]
 
     def add_view_match(self, match: Match, view: View) -> None:
         """A pattern match found in another view of the file, located through that view."""

@@ -59,7 +59,7 @@ _REFERENCE_CALLS = (
     "system.getenv", "secrets.", "config.get", "settings.", "import.meta.env", "${",
 )
 # Letters only (plus . - _ $ joins and trailing prose punctuation): a name or a word, not a secret.
-_IDENTIFIER_SOURCE = r"^(?:[#@]|-{1,2})?[A-Za-z_$][A-Za-z_$]*(?:[./\-][A-Za-z_$][A-Za-z_$0-9]*)*(?:\(\))?[.,:;!?]*$"
+_IDENTIFIER_SOURCE = r"^(?:[#@]|-{1,2})?[A-Za-z_$][A-Za-z_$]*(?:[./:\-][A-Za-z_$][A-Za-z_$0-9]*)*(?:\(\))?[.,:;!?]*$"
 _DOTTED_CODE_SOURCE = r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(.*\))?$"
 _PATHLIKE_SOURCE = r"^(?:[A-Za-z]:\\|\.{0,2}/|~/|[\w.-]+/[\w.-]+/)|\.(?:py|js|json|ya?ml|txt|pem|key|crt|html|xml)$"
 _NUMBER_SOURCE = r"^[-+]?\d+(?:[.,]\d+)*$"

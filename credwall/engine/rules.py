@@ -28,7 +28,7 @@ _RULE_KEYS = frozenset({
 # regex; their examples are whole files: a path and a text.
 ANALYSER_RULE_KEYS = frozenset({"id", "description", "confidence", "analyser", "scope", "tags", "references",
                                 "examples", "negative_examples", "known_misses"})
-ANALYSERS = ("env", "keyfile", "mcp", "agent", "ci", "text")
+ANALYSERS = ("env", "keyfile", "mcp", "agent", "ci", "text", "json", "kubernetes", "terraform", "baseline")
 SCOPES = ("span", "file")
 ALLOWLIST_TARGETS = ("secret", "match", "line")
 _REQUIRED_KEYS = ("id", "description", "regex", "confidence")
