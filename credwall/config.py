@@ -13,6 +13,7 @@ enable = []                          # when set, only these rules run (ids or ta
 extra_rules = ["security/rules.yaml"]              # more YAML rule packs
 min_confidence = "medium"            # low | medium | high
 max_file_mib = 100                   # larger files are skipped (and counted in the summary)
+advisories = "report"                # advisory findings (practices, not credentials): report | fail | off
 ignore_patterns = [".env", ".env.*", "!.env.example", "*.pem", "*.key", "secrets/"]  # credwall-ignores
 allow_regexes = ["^AKIA.{12}TEST$"]  # a secret matching one of these is not reported
 baseline = ".credwall-baseline.jsonl"
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
 
 CONFIG_FILE = ".credwall.toml"
 _LIST_KEYS = ("exclude", "include", "disable", "enable", "extra_rules", "allow_regexes", "ignore_patterns")
-_KEYS = frozenset({*_LIST_KEYS, "min_confidence", "allow", "baseline", "max_file_mib", "agent"})
+_KEYS = frozenset({*_LIST_KEYS, "min_confidence", "allow", "baseline", "max_file_mib", "agent", "advisories"})
+ADVISORY_MODES = ("report", "fail", "off")
 _ALLOW_KEYS = frozenset({"fingerprint", "path", "reason"})
 
 
@@ -67,6 +69,7 @@ class Config(NamedTuple):
     allow: tuple[Allow, ...] = ()
     baseline: str | None = None
     max_file_mib: float = 100.0  # larger files are skipped, and said so in the summary
+    advisories: str = "report"  # advisory findings: report (exit 0) | fail (exit 1 like findings) | off
     agent: dict[str, Any] | None = None  # the agent guard's table ([tool.credwall.agent]), validated
     file: str | None = None
     sources: dict[str, str] = {}
@@ -269,6 +272,10 @@ def load_config(explicit: str | None = None, start: str | None = None) -> Config
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
         values["agent"] = table["agent"]
+    if "advisories" in table:
+        if table["advisories"] not in ADVISORY_MODES:
+            raise ConfigError(f"{where}: `advisories` must be one of {', '.join(ADVISORY_MODES)}")
+        values["advisories"] = table["advisories"]
     if "max_file_mib" in table:
         size = table["max_file_mib"]
         if isinstance(size, bool) or not isinstance(size, (int, float)) or size <= 0:
@@ -299,7 +306,7 @@ def describe(config: Config) -> str:
     """`credwall config show`: every key, its value, and where it came from."""
     lines = [f"# config file: {config.file or '(none found; defaults)'}", f"# root: {config.root}"]
     for key in ("exclude", "include", "disable", "enable", "extra_rules", "min_confidence",
-                "allow_regexes", "ignore_patterns", "baseline", "max_file_mib"):
+                "allow_regexes", "ignore_patterns", "baseline", "max_file_mib", "advisories"):
         value = getattr(config, key)
         lines.append(f"{key} = {_toml_value(value)}  # {config.sources.get(key, 'default')}")
     for entry in config.allow:
@@ -321,7 +328,13 @@ def _toml_value(value: Any) -> str:
 
 
 def apply_to_findings(result: Any, config: Config) -> None:
-    """Drop findings the configuration allows by fingerprint (JSON-safe ignores); count them."""
+    """Drop findings the configuration allows by fingerprint (JSON-safe ignores), and advisory
+    findings when `advisories = "off"`; count them."""
+    if config.advisories == "off":
+        kept = [f for f in result.findings if not f.advisory]
+        if len(kept) != len(result.findings):
+            result.notes["advisories turned off"] += len(result.findings) - len(kept)
+            result.findings = kept
     if not config.allow:
         return
     kept = [f for f in result.findings if not config.allowed(f.fingerprint, f.path)]

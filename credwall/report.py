@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 from .engine.matcher import CACHE_REBUILT_NOTE
 
 if TYPE_CHECKING:
-    from .engine.findings import ScanResult
+    from .engine.findings import Finding, ScanResult
     from .engine.session import Engine
 
 JSON_VERSION = 1
@@ -19,7 +19,12 @@ _RED, _YELLOW, _DIM, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m
 
 # Findings that were found and deliberately not reported: always counted in the summary.
 _SUPPRESSIONS = {"allowed inline": "allowed by inline markers", "allowed by config": "allowed by config",
-                 "baselined": "in the baseline"}
+                 "baselined": "in the baseline", "advisories turned off": "advisories turned off (config)"}
+
+
+def _split(result: ScanResult) -> tuple[list[Finding], list[Finding]]:
+    """(findings, advisories): credentials, and practices to review."""
+    return [f for f in result.findings if not f.advisory], [f for f in result.findings if f.advisory]
 
 
 def _plural(count: int, word: str) -> str:
@@ -44,11 +49,15 @@ def summary(result: ScanResult) -> str:
     if result.notes.get(CACHE_REBUILT_NOTE):  # a damaged or tampered regex cache: say so
         rebuilt = result.notes[CACHE_REBUILT_NOTE]
         parts.append(f"{CACHE_REBUILT_NOTE}: {rebuilt} {'entry' if rebuilt == 1 else 'entries'} failed verification")
+    findings, advisories = _split(result)
+    if advisories:
+        parts.append(f"{_plural(len(advisories), 'advisory')} (practices to review, not credentials)"
+                     .replace("advisorys", "advisories"))
     if result.errors:
         head = f"{_plural(len(result.errors), 'error')}: scan INCOMPLETE"
-    elif result.findings:
-        files = len({f.path for f in result.findings})
-        head = f"{_plural(len(result.findings), 'finding')} in {_plural(files, 'file')}"
+    elif findings:
+        files = len({f.path for f in findings})
+        head = f"{_plural(len(findings), 'finding')} in {_plural(files, 'file')}"
     else:
         head = "no secrets found"
     return f"credwall: {head}; " + "; ".join(parts)
@@ -58,9 +67,12 @@ def write_text(result: ScanResult, out: TextIO, err: TextIO, color: bool = False
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
-    for f in result.findings:
+    findings, advisories = _split(result)
+    for f in findings + advisories:
         where = paint(_BOLD, f"{f.path}:{f.line}:{f.column}")
         conf = paint(_RED if f.confidence == "high" else _YELLOW, f.confidence)
+        if f.advisory:
+            conf = paint(_DIM, "advisory")
         commit = paint(_DIM, f" (commit {f.commit[:12]}, {f.author}, {f.date})") if f.commit else ""
         out.write(f"{where}: {f.rule_id} {f.message} [{conf}] {paint(_DIM, f.secret_masked)}{commit}\n")
     for e in result.errors:
@@ -69,9 +81,11 @@ def write_text(result: ScanResult, out: TextIO, err: TextIO, color: bool = False
 
 
 def to_json(result: ScanResult) -> dict[str, object]:
+    findings, advisories = _split(result)
     return {
         "version": JSON_VERSION,
-        "findings": [f.to_json() for f in result.findings],
+        "findings": [f.to_json() for f in findings],
+        "advisories": [f.to_json() for f in advisories],
         "errors": [{"path": e.path, "reason": e.reason} for e in result.errors],
         "stats": {
             "files": result.files,
@@ -93,6 +107,10 @@ def write_json(result: ScanResult, out: TextIO) -> None:
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {"high": "error", "medium": "error", "low": "warning"}
+
+
+def _level(f: Finding) -> str:
+    return "note" if f.advisory else _LEVELS.get(f.confidence, "error")
 
 
 def _artifact_uri(path: str) -> dict[str, str]:
@@ -118,13 +136,13 @@ def to_sarif(result: ScanResult) -> dict[str, object]:
             rules.append({
                 "id": f.rule_id,
                 "shortDescription": {"text": f.message if not f.message.startswith(f.rule_id) else f.rule_id},
-                "defaultConfiguration": {"level": _LEVELS.get(f.confidence, "error")},
+                "defaultConfiguration": {"level": _level(f)},
                 "properties": {"tags": ["security", "secrets"], "precision": f.confidence},
             })
         results.append({
             "ruleId": f.rule_id,
             "ruleIndex": rule_index[f.rule_id],
-            "level": _LEVELS.get(f.confidence, "error"),
+            "level": _level(f),
             "message": {"text": f"{f.message} (secret {f.secret_masked})"},
             "locations": [{"physicalLocation": {
                 "artifactLocation": _artifact_uri(f.path),
@@ -171,7 +189,7 @@ def _gh_property(text: str) -> str:
 def write_github(result: ScanResult, out: TextIO) -> None:
     """`::error file=…,line=…::…` annotations: they show on the pull request's diff."""
     for f in result.findings:
-        command = "error" if f.confidence != "low" else "warning"
+        command = "notice" if f.advisory else "error" if f.confidence != "low" else "warning"
         props = (f"file={_gh_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
                  f"endColumn={f.end_column},title={_gh_property('credwall ' + f.rule_id)}")
         out.write(f"::{command} {props}::{_gh_data(f.message + ' (secret ' + f.secret_masked + ')')}\n")
@@ -188,11 +206,15 @@ def write_junit(result: ScanResult, out: TextIO) -> None:
     from xml.sax.saxutils import escape, quoteattr
 
     cases = []
-    for f in result.findings:
+    findings, advisories = _split(result)
+    for f in findings:
         cases.append(f'    <testcase classname={quoteattr(f.path)} name={quoteattr(f"{f.rule_id} at line {f.line}")}>\n'
                      f'      <failure type={quoteattr(f.rule_id)} message={quoteattr(f.message)}>'
                      f'{escape(f"{f.path}:{f.line}:{f.column} {f.rule_id} {f.message} (secret {f.secret_masked})")}'
                      f'</failure>\n    </testcase>')
+    for f in advisories:  # a practice to review: shown, not failed
+        cases.append(f'    <testcase classname={quoteattr(f.path)} name={quoteattr(f"{f.rule_id} at line {f.line}")}>\n'
+                     f'      <skipped message={quoteattr("advisory: " + f.message)}/>\n    </testcase>')
     for e in result.errors:
         cases.append(f'    <testcase classname={quoteattr(e.path)} name="scan">\n'
                      f'      <error message={quoteattr(e.reason)}/>\n    </testcase>')
@@ -200,7 +222,7 @@ def write_junit(result: ScanResult, out: TextIO) -> None:
         cases.append(f'    <testcase classname="credwall" name={quoteattr(summary(result))}/>')
     tests = max(len(cases), 1)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n'
-              f'  <testsuite name="credwall" tests="{tests}" failures="{len(result.findings)}" '
+              f'  <testsuite name="credwall" tests="{tests}" failures="{len(findings)}" '
               f'errors="{len(result.errors)}" time="{result.seconds:.3f}">\n'
               + "\n".join(cases) + "\n  </testsuite>\n</testsuites>\n")
 
@@ -232,7 +254,8 @@ def emit(result: ScanResult, fmt: str, color: str, engine: Engine | None = None,
     out.flush()  # a reader that has gone shows here, not later as an error
     if result.errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+    failing = result.findings if engine is not None and engine.config.advisories == "fail" else _split(result)[0]
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
 def printable(text: str) -> str:

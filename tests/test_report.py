@@ -103,3 +103,31 @@ def test_junit_clean_run_has_one_passing_case(tmp_path, run_cli, monkeypatch) ->
     assert code == 0
     suite = ET.fromstring(out).find("testsuite")
     assert suite is not None and suite.get("tests") == "1" and suite.get("failures") == "0"
+
+
+def test_advisory_findings_are_reported_apart_and_fail_only_when_configured(tmp_path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An advisory rule (a practice to review, not a credential) is listed under `advisories`,
+    not `findings`; it fails the run only with `advisories = "fail"`, and `off` drops it."""
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "practice.yaml").write_text(
+        "family: practice\nrules:\n  - id: debug-print-of-a-secret\n    description: a secret printed\n"
+        "    keywords: [print(api_key]\n    regex: '(?P<secret>print\\(api_key\\))'\n    confidence: medium\n"
+        "    advisory: true\n    examples: [{text: 'print(api_key)', secret: 'print(api_key)'}]\n"
+        "    negative_examples: ['print(api_key_name)']\n")
+    (tmp_path / "app.py").write_text("api_key = load()\nprint(api_key)\n")
+    for mode, code_expected in (("report", 0), ("fail", 1)):
+        (tmp_path / ".credwall.toml").write_text(f'extra_rules = ["practice.yaml"]\nadvisories = "{mode}"\n'
+                                                 'exclude = ["practice.yaml", ".credwall.toml"]\n')
+        code, out, err = run_cli("scan", "--format", "json", ".")
+        report = json.loads(out)
+        assert code == code_expected, err
+        assert report["findings"] == [] and [a["rule_id"] for a in report["advisories"]] == ["debug-print-of-a-secret"]
+        assert report["advisories"][0]["advisory"] is True and "1 advisory" in err
+    code, out, err = run_cli("scan", ".")
+    assert "[advisory]" in out and "no secrets found" in err
+    (tmp_path / ".credwall.toml").write_text('extra_rules = ["practice.yaml"]\nadvisories = "off"\n'
+                                             'exclude = ["practice.yaml", ".credwall.toml"]\n')
+    code, out, err = run_cli("scan", "--format", "json", ".")
+    assert (code, json.loads(out)["advisories"]) == (0, []) and "1 advisories turned off" in err

@@ -208,10 +208,12 @@ def resolve(analysis: Analysis, line_offset: int = 0, keep: Keep | None = None,
             sha1 = secret_sha1(c.secret)
             if sha1 in sha1s:
                 hits[print_] = sha1
+        rule = analysis.rules.get(c.rule_id)
         findings.append(Finding(
             rule_id=c.rule_id, path=analysis.path, line=line + line_offset, column=column,
             end_line=end_line + line_offset, end_column=end_column, confidence=c.confidence,
-            fingerprint=print_, secret_masked=mask(c.secret), message=c.message))
+            fingerprint=print_, secret_masked=mask(c.secret), message=c.message,
+            advisory=rule is not None and rule.advisory))
     return Resolved(findings, allowed, hits)
 
 

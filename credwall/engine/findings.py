@@ -44,12 +44,17 @@ class Finding(NamedTuple):
     commit: str | None = None
     author: str | None = None
     date: str | None = None  # ISO 8601, the commit's author date
+    # A practice to review (a secret printed to a log, static cloud keys where OIDC exists),
+    # not a credential: reported, and failing the run only when the configuration says so.
+    advisory: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data = self._asdict()
         for key in ("commit", "author", "date"):
             if data[key] is None:
                 del data[key]
+        if not data["advisory"]:
+            del data["advisory"]
         return data
 
 

@@ -22,12 +22,12 @@ SECRET_GROUP = "secret"
 _RULE_KEYS = frozenset({
     "id", "description", "keywords", "regex", "entropy", "min_length", "confidence", "checksum",
     "lines", "generic", "tags", "references", "examples", "negative_examples", "known_misses",
-    "no_keywords_reason", "allowlist", "analyser", "scope",
+    "no_keywords_reason", "allowlist", "analyser", "scope", "advisory",
 })
 # Analyser rules (patterns/context.yaml) are found by an analyser of the file's structure, not by a
 # regex; their examples are whole files: a path and a text.
 ANALYSER_RULE_KEYS = frozenset({"id", "description", "confidence", "analyser", "scope", "tags", "references",
-                                "examples", "negative_examples", "known_misses"})
+                                "examples", "negative_examples", "known_misses", "advisory"})
 ANALYSERS = ("env", "keyfile", "mcp", "agent", "ci", "text", "json", "kubernetes", "terraform", "baseline")
 SCOPES = ("span", "file")
 ALLOWLIST_TARGETS = ("secret", "match", "line")
@@ -77,6 +77,7 @@ class Rule(NamedTuple):
     imported: bool = False  # from a pack marked `imported: true`: examples are optional
     analyser: str | None = None  # set for analyser rules (no regex): which analyser reports it
     scope: str = "span"  # analyser rules: "file" when the finding is about the whole file
+    advisory: bool = False  # a practice to review, not a credential: reported, failing only if configured
     # The example fields stay last: the caches store every field before them.
     examples: tuple[Example, ...] = ()
     negative_examples: tuple[Example, ...] = ()
@@ -256,6 +257,7 @@ def parse_rule(raw: Any, *, family: str, source: str, imported: bool = False) ->
         no_keywords_reason=raw.get("no_keywords_reason"),
         allowlists=_parse_allowlists(raw.get("allowlist"), where),
         imported=imported,
+        advisory=_flag(raw, "advisory", where),
         examples=examples,
         negative_examples=tuple(_parse_negative(n, where) for n in raw.get("negative_examples") or ()),
         known_misses=misses,
@@ -282,11 +284,19 @@ def _parse_analyser_rule(raw: dict[str, Any], where: str, *, family: str, source
         tags=_as_str_tuple(raw.get("tags"), where, "tags"),
         references=_as_str_tuple(raw.get("references"), where, "references"),
         family=family, source=source, analyser=raw["analyser"], scope=scope,
+        advisory=_flag(raw, "advisory", where),
         examples=tuple(_parse_example(e, where, analyser=True, file_scope=file_scope)
                        for e in raw.get("examples") or ()),
         negative_examples=tuple(_parse_negative(n, where, analyser=True) for n in raw.get("negative_examples") or ()),
         known_misses=tuple(_parse_example(e, where, analyser=True, file_scope=True) for e in raw.get("known_misses") or ()),
     )
+
+
+def _flag(raw: dict[str, Any], key: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise RuleError(f"{where}: `{key}` must be true or false")
+    return value
 
 
 def _raise(exc: Exception) -> Any:
