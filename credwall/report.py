@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from .engine.matcher import CACHE_REBUILT_NOTE
+from .engine.findings import CACHE_REBUILT_NOTE
 
 if TYPE_CHECKING:
     from .engine.findings import Finding, ScanResult

@@ -22,9 +22,9 @@ _SNIFF_BYTES = 8192
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _MIN_RUN = 8  # shortest printable run worth matching: shorter than every credential format
-_ASCII_RUN = re.compile(rb"[\t\n\r\x1b\x20-\x7e]{%d,}" % _MIN_RUN)  # ESC: terminal colours stay blankable
-_UTF16LE_RUN = re.compile(rb"(?:[\t\n\r\x20-\x7e]\x00){%d,}" % _MIN_RUN)
-_UTF16BE_RUN = re.compile(rb"(?:\x00[\t\n\r\x20-\x7e]){%d,}" % _MIN_RUN)
+_RUNS = (rb"[\t\n\r\x1b\x20-\x7e]{%d,}" % _MIN_RUN,  # ASCII (ESC: terminal colours stay blankable)
+         rb"(?:[\t\n\r\x20-\x7e]\x00){%d,}" % _MIN_RUN,  # UTF-16LE
+         rb"(?:\x00[\t\n\r\x20-\x7e]){%d,}" % _MIN_RUN)  # UTF-16BE
 
 Locate = Callable[[int], "tuple[int, int]"]  # offset in the view -> (line, column) in the file
 
@@ -97,6 +97,7 @@ def binary_views(data: bytes) -> tuple[View, ...]:
             return data.count(b"\n", 0, byte) + 1, byte - (data.rfind(b"\n", 0, byte) + 1) + 1
         return View("\n".join(pieces), locate, name)
 
-    found = (view(_ASCII_RUN, 1, 0, "printable runs"), view(_UTF16LE_RUN, 2, 0, "utf-16le runs"),
-             view(_UTF16BE_RUN, 2, 1, "utf-16be runs"))
+    ascii_run, le_run, be_run = (re.compile(p) for p in _RUNS)  # compiled here: most runs see no binary
+    found = (view(ascii_run, 1, 0, "printable runs"), view(le_run, 2, 0, "utf-16le runs"),
+             view(be_run, 2, 1, "utf-16be runs"))
     return tuple(v for v in found if v is not None)

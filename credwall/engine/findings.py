@@ -10,6 +10,10 @@ if TYPE_CHECKING:
     from .matcher import Match
 
 
+# The summary's note for regex-cache entries that failed verification and were rebuilt.
+CACHE_REBUILT_NOTE = "cache rebuilt"
+
+
 def fingerprint(rule_id: str, secret: str) -> str:
     import hashlib
 

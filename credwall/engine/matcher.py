@@ -20,7 +20,7 @@ from .rules import SECRET_GROUP, Allowlist, Example, Rule
 # CREDWALL_REGEX_TIMEOUT (seconds) overrides it, for slow machines and for tests.
 REGEX_TIMEOUT_SECONDS = float(os.environ.get("CREDWALL_REGEX_TIMEOUT") or 2.0)
 # ScanResult note: cached regex programs that failed their rule's examples and were compiled anew.
-CACHE_REBUILT_NOTE = "cache rebuilt"
+from .findings import CACHE_REBUILT_NOTE  # noqa: E402,F401 - named here for the callers that count rebuilds
 # How far from a keyword hit, within its line, a rule's match may lie. Generous for the longest
 # single-line secrets (JWTs, one-line PEM keys) while keeping minified files cheap.
 WINDOW = 8192
