@@ -175,7 +175,7 @@ def _rule_keywords(config: Any) -> Callable[[], frozenset[str] | None]:
 
 
 def _allow() -> Any:
-    from .policy import Verdict
+    from .settings import Verdict
 
     return Verdict("allow")
 

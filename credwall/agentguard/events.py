@@ -18,7 +18,13 @@ import json
 import os
 from typing import Any, Mapping, NamedTuple
 
-from .policy import ALLOW, ASK, DENY, WARN, Guard, Reason, Verdict, patch_added_text, patch_paths, strings
+from .patches import patch_added_text, patch_paths
+from .settings import ALLOW, ASK, DENY, WARN, Reason, Verdict, combine
+from .toolcall import strings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .policy import Guard
 
 AGENTS = ("claude-code", "cursor", "codex", "copilot")
 
@@ -117,7 +123,8 @@ def _write_parts(args: Mapping[str, Any]) -> tuple[str | None, tuple[tuple[str, 
         if isinstance(args.get(key), str):
             return args[key], ()
     pairs: list[tuple[str, str]] = []
-    items = args.get("edits") if isinstance(args.get("edits"), list) else [args]
+    edits = args.get("edits")
+    items = edits if isinstance(edits, list) else [args]
     for item in items:
         if not isinstance(item, Mapping):
             continue
@@ -295,8 +302,6 @@ def decide(guard: Guard, event: Event) -> Verdict:
 
 
 def _merge(verdicts: list[Verdict]) -> Verdict:
-    from .policy import combine
-
     return combine(r for v in verdicts for r in v.reasons)
 
 
