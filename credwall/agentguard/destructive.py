@@ -90,11 +90,35 @@ _ORM_DESTRUCTIVE: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("git", ("reflog", "expire"), "discards reflog entries (recovery points)"),
 )
 _TERRAFORMS = frozenset({"terraform", "tofu", "terragrunt", "opentofu"})
+_PERMISSIONS = frozenset({"chmod", "chown", "chgrp", "setfacl", "chattr", "chcon"})
+_DELETERS = frozenset({"rm", "rmdir", "unlink", "shred", "srm", "trash", "trash-put"})
+
+
+def _find_deletes(args: tuple[str, ...]) -> bool:
+    """find … -exec rm {} +: find runs a deleting program on what it finds."""
+    return any(a in ("-exec", "-execdir", "-ok", "-okdir") and i + 1 < len(args) and
+               args[i + 1].rsplit("/", 1)[-1] in _DELETERS for i, a in enumerate(args))
+
+
+def code_deletes(cmd: Command, where: Where) -> list[tuple[str, str]]:
+    """Trees interpreter code deletes (`shutil.rmtree('/home')`, `fs.rmSync(os.homedir(), …)`)."""
+    from .code import deleted_trees, interpreter_code
+
+    code = interpreter_code(cmd)
+    if not code:
+        return []
+    for path in deleted_trees(code):
+        word = Word(path) if path is not None else Word("(a path the code computes)", dynamic=True)
+        why = risky_target(word, where)
+        if why:
+            return [("destructive-command", f"runs code that deletes a tree recursively and {why}")]
+    return []
 
 
 def risky_target(word: Word, where: Where, filtered: bool = False) -> str | None:
-    """Why removing this path recursively needs a confirmation, or None."""
-    text = word.text
+    """Why removing this path recursively needs a confirmation, or None. A word that is one
+    match of a glob is judged as the glob (`rm -rf *` removes the whole project)."""
+    text = word.glob or word.text
     if word.dynamic:
         return f"{text!r} is only known at run time"
     if not text:
@@ -103,6 +127,15 @@ def risky_target(word: Word, where: Where, filtered: bool = False) -> str | None
         return f"{text} is in the home directory"
     norm = posixpath.normpath(text.replace("\\", "/"))
     if text.startswith("/"):
+        why = where.protects(norm)
+        if why is None and word.glob and where.project and posixpath.dirname(norm) == where.project:
+            why = "is the whole project"
+        if why:
+            return f"{text} {why}"
+        if where.inside(norm):
+            return None
+        if norm == where.home or norm.startswith(where.home + "/"):
+            return f"{text} is in the home directory"
         if norm != "/" and norm in where.temp and norm not in where.temp.dirs:
             return None
         return f"{text} is outside the project and temp directories"
@@ -149,7 +182,7 @@ def destructive(cmd: Command, where: Where) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if name == "rm":
         out.extend(_rm(cmd, where))
-    elif name == "find" and ("-delete" in args):
+    elif name == "find" and ("-delete" in args or _find_deletes(args)):
         roots = []
         for w in cmd.argv[1:]:
             if w.text.startswith(("-", "(", "!")):
@@ -159,6 +192,29 @@ def destructive(cmd: Command, where: Where) -> list[tuple[str, str]]:
             why = risky_target(w, where, filtered=len(roots) + 2 < len(cmd.argv))
             if why:
                 out.append(("destructive-command", f"deletes files found under {w.text!r}: {why}"))
+                break
+    elif name in _PERMISSIONS and flags & {"-R", "--recursive"}:
+        targets = [w for w in cmd.argv[1:] if not w.text.startswith("-")][1:]
+        for w in targets:
+            why = risky_target(w, where)
+            if why:
+                out.append(("destructive-command", f"changes ownership or permissions recursively and {why}"))
+                break
+    elif name == "crontab" and any(a.startswith("-") and "r" in a[1:] and not a.startswith("--") for a in args):
+        out.append(("destructive-command", "removes every cron job of the user"))
+    elif name == "mv" and len(operands(args)) >= 2 and operands(args)[-1] == "/dev/null":
+        out.append(("destructive-command", f"destroys {' '.join(operands(args)[:-1])} (moved onto /dev/null)"))
+    elif name in ("kill", "pkill", "killall") and ("-1" in args[1:] or args[-1:] == ("-1",)
+                                                   or (name == "killall" and not operands(args))
+                                                   or (name == "pkill" and flags & {"-u", "-U"} and "-9" in args)):
+        out.append(("destructive-command", "kills every process of the user"))
+    elif name == "truncate":
+        for w in [w for w in cmd.argv[1:] if not w.text.startswith("-")]:
+            if w.text.isdigit() or w.text in ("0",):
+                continue
+            why = risky_target(w, where)
+            if why:
+                out.append(("destructive-command", f"empties files and {why}"))
                 break
     elif name.startswith("mkfs") or name == "dd" and any(a.startswith("of=/dev/") for a in args):
         out.append(("destructive-command", "overwrites a device"))
@@ -181,6 +237,7 @@ def destructive(cmd: Command, where: Where) -> list[tuple[str, str]]:
         body = " ".join(args) + "\n" + (cmd.stdin or "")
         if _MONGO_RE.search(body):
             out.append(("destructive-sql", "drops or empties MongoDB data"))
+    out.extend(code_deletes(cmd, where))
     if name in ("docker", "podman", "docker-compose", "podman-compose"):
         ops = operands(args)
         compose = name.endswith("compose") or ops[:1] == ["compose"]

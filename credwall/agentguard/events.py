@@ -160,13 +160,7 @@ def tool_action(tool: str, args: Any, cwd: str | None, *, agent: str) -> Action:
     if lowered in _READ_TOOLS:
         return Action(READ, tool, paths=(_path_of(args),), cwd=cwd)
     if lowered in _SEARCH_TOOLS:
-        paths = [_path_of(args)]
-        if isinstance(args, Mapping):
-            for key in ("glob", "include", "includePattern", "pattern_path"):
-                value = args.get(key)
-                if isinstance(value, str):
-                    paths.append(value)
-        return Action(SEARCH, tool, paths=tuple(p for p in paths if p), cwd=cwd)
+        return Action(SEARCH, tool, paths=(_path_of(args),) if _path_of(args) else (), args=args, cwd=cwd)
     if lowered in _OUTBOUND_TOOLS:
         return Action(OUTBOUND, tool, args=args, cwd=cwd)
     if lowered.startswith(("mcp__", "mcp_", "mcp:", "mcp.")) or lowered == "mcp" or (
@@ -290,7 +284,7 @@ def decide(guard: Guard, event: Event) -> Verdict:
         verdicts = [guard.check_read(p, action.text or None, tool=action.tool or "read") for p in action.paths if p]
         return _merge(verdicts)
     if action.kind == SEARCH:
-        return _merge([guard.check_read(p, None, tool=action.tool or "search") for p in action.paths])
+        return guard.check_search(action.tool or "search", action.args, action.cwd)
     if action.kind in (MCP, OUTBOUND):
         return guard.check_tool_args(action.tool, action.args, mcp=action.kind == MCP)
     if action.kind == PROMPT:

@@ -1,15 +1,21 @@
 """Commands that put a secret into the agent's context: reading a credential file with a
-program that prints or sends it, printing the environment or a credential variable, asking a
-CLI for its token, searching the whole tree for a credential's name, and interpreter one-liners
-that do any of these. Each finding is a deny: once printed, a secret is in the transcript."""
+program that prints or sends it (named plainly, through a glob, or handed over by `find`/`xargs`),
+copying, linking, packing or encoding one under a name the guard no longer recognises, printing
+the environment or a credential variable, asking a CLI for its token, searching the whole tree
+for a credential's name, and interpreter code that does any of these. Each finding is a deny
+(once printed, a secret is in the transcript); a file a reading command gets only at run time
+is an ask."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from .argv import flag_set, has_words, operands
-from .paths import credential_file
-from .shell import Command, LazyRe
+from .code import code_files, credential_name, dumps_environment, interpreter_code, printed_variables, reads_files
+from .paths import UNKNOWN, credential_file, pattern_credentials
+from .settings import ASK, DENY
+from .shell import Command, LazyRe, Word
 
 # Programs that print (or send) a file's content when given its name.
 _PRINTERS = frozenset({
@@ -19,22 +25,21 @@ _PRINTERS = frozenset({
     "gojq", "dasel", "xmllint", "pr", "fold", "fmt", "rev", "expand", "unexpand", "tr", "iconv", "vis", "look",
     "view", "vimcat", "pygmentize", "highlight", "ccat", "pbcopy", "xclip", "xsel", "wl-copy", "clip.exe", "type",
     "get-content", "gc", "source-highlight", "dotenv-linter", "md5sum", "zcat", "bzcat", "xzcat", "envsubst",
+    "sed", "ugrep", "zless", "zmore", "fzf", "glow", "mdcat", "hexyl", "tee",
 })
 _SENDERS = frozenset({"curl", "wget", "http", "https", "xh", "xhs", "scp", "rsync", "nc", "ncat", "netcat",
                       "socat", "sftp", "ftp", "lftp", "rclone", "s3cmd", "gsutil", "aws", "az", "gcloud", "gh",
                       "mail", "mutt", "sendmail", "telnet"})
-_INTERPRETERS = {"python": ("-c",), "python3": ("-c",), "python2": ("-c",), "pypy": ("-c",), "pypy3": ("-c",),
-                 "node": ("-e", "-p", "--eval", "--print"), "deno": ("eval",), "bun": ("-e", "--eval"),
-                 "ruby": ("-e",), "perl": ("-e", "-E"), "php": ("-r",), "lua": ("-e",), "osascript": ("-e",),
-                 "pwsh": ("-c", "-command"), "powershell": ("-c", "-command")}
-_CRED_NAME_IN_CODE = LazyRe(
-    r"""(?:^|[\s'"/(=,])(?:\.env(?:\.(?!example|sample|template|dist)[\w.-]+)?|\.envrc|id_rsa|id_ed25519|id_ecdsa"""
-    r"""|\.aws/credentials|\.netrc|\.git-credentials|\.npmrc|\.pypirc|\.pgpass|\.docker/config\.json"""
-    r"""|\.kube/config|[\w.-]+\.pem|[\w.-]+\.key|proc/self/environ)(?=$|[\s'")/,;])""")
-_ENV_DUMP_IN_CODE = LazyRe(
-    r"(?:print|pprint|dump|json\.dumps|console\.log|console\.dir|JSON\.stringify|puts|p|pp|echo|print_r|var_dump)"
-    r"\s*\(?\s*(?:dict\(\s*)?(?:os\.environ(?:\.copy\(\))?|process\.env|ENV(?:\.to_h)?|\$_ENV|%ENV|getenv\(\))\s*\)?\s*(?:\)|;|$)"
-    r"|os\.environ\.items\(\)|for\s+\w+\s+in\s+os\.environ|Object\.(?:entries|keys)\(process\.env\)")
+# First operand is a pattern, program or filter, not a file (unless given by option).
+_SEARCHERS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack", "ugrep"})
+_PROGRAM_FIRST = frozenset({"awk", "gawk", "mawk", "nawk", "sed", "jq", "yq", "gojq", "look"})
+_STDIN_ONLY = frozenset({"tr", "envsubst", "pbcopy", "xclip", "xsel", "wl-copy", "clip.exe", "fzf"})
+_PATTERN_OPTIONS = frozenset({"-e", "--regexp", "-f", "--file", "--expression"})
+# Copying keeps the content; under another name the guard no longer knows what it holds.
+_COPIERS = frozenset({"cp", "mv", "ln", "install", "ditto", "gcp"})
+_PACKERS = frozenset({"tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zr", "rar", "gzip", "gunzip", "pigz", "bzip2",
+                      "xz", "zstd", "lz4", "compress", "openssl", "gpg", "gpg2", "age", "split", "csplit", "cpio",
+                      "ar", "uuencode", "shar", "zipcloak", "rage"})
 _NOT_SECRET_VARS = frozenset({"PWD", "OLDPWD", "HOME", "PATH", "USER", "SHELL", "LANG", "TERM", "HOSTNAME",
                               "TMPDIR", "EDITOR", "PAGER", "LOGNAME"})
 
@@ -91,33 +96,38 @@ _SECRET_PRINTING_CALLS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 
 
-def exposures(cmd: Command) -> list[tuple[str, str]]:
-    """(rule, why) for each way this simple command exposes a secret."""
+def exposures(cmd: Command) -> list[tuple[str, str, str]]:
+    """(decision, rule, why) for each way this simple command exposes a secret."""
     name = cmd.name
     args = cmd.args
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
 
     def deny(rule: str, why: str) -> None:
-        out.append((rule, why))
+        out.append((DENY, rule, why))
 
     # reading a credential file with a program that prints (or sends) it
-    files = [t.text for op, t in cmd.redirects if op.endswith("<") or op == "<"]
-    printing = name in _PRINTERS or (name == "sed" and not any(a.startswith("-i") or a == "--in-place" for a in args))
+    reader = name in _PRINTERS and not (name == "sed" and any(a.startswith("-i") or a == "--in-place" for a in args))
+    reader = reader or reads_files(cmd)
+    files = [t for op, t in cmd.redirects if op.endswith("<") or op == "<"] if reader or name in _SENDERS else []
     if name == "dd":
-        files += [a[3:] for a in args if a.startswith("if=")]
-        printing = True
-    if printing or name in _SENDERS:
-        for a in args:
-            files.append(a[1:] if a.startswith("@") else a.split("=@", 1)[1] if "=@" in a else a)
+        files += [_word(a[3:]) for a in args if a.startswith("if=")]
+        reader = True
+    if reader:
+        files += _file_words(cmd)
+    elif name in _SENDERS:
+        files += [_sent(w) for w in cmd.argv[1:]]
     if name == "git" and operands(args)[:1] and operands(args)[0] in ("show", "diff", "log", "blame", "cat-file", "grep"):
-        files += [a.split(":", 1)[-1] for a in operands(args)[1:]]
-        printing = True
-    for path in files:
-        kind = credential_file(path)
-        if kind:
-            verb = "sends" if name in _SENDERS and not printing else "prints"
-            deny("read-credential-file", f"{verb} {path}, {kind}")
-            break
+        files += [_word(a.split(":", 1)[-1]) for a in operands(args)[1:]]
+        reader = True
+    verb = "prints" if reader else "sends"
+    judged = _judge(files, unknown_asks=reader or name in ("scp", "rsync", "sftp"))
+    if judged:
+        decision, what = judged
+        out.append((decision, "read-credential-file", f"{verb} {what}"))
+    # cp .env notes.txt, tar czf x.tgz .env, openssl base64 -in .env
+    copied = _copied(cmd)
+    if copied:
+        out.append(copied)
     # grep -rn DATABASE_URL .  — prints the value from .env and every other file that has it
     searched = _credential_search(name, args)
     if searched:
@@ -168,17 +178,21 @@ def exposures(cmd: Command) -> list[tuple[str, str]]:
                 continue
             deny("print-credential", why)
             break
-    # python -c "print(open('.env').read())", node -e "console.log(process.env)"
-    flags = _INTERPRETERS.get(name)
-    if flags:
-        for i, a in enumerate(args[:-1]):
-            if a in flags:
-                code = args[i + 1]
-                if _CRED_NAME_IN_CODE.search(code):
-                    deny("read-credential-file", "reads a credential file")
-                elif _ENV_DUMP_IN_CODE.search(code):
-                    deny("print-environment", "prints the whole environment")
-                break
+    # python -c "print(open('.env').read())", node -e "console.log(process.env)", here-documents
+    code = interpreter_code(cmd)
+    if code is not None:
+        found = credential_name(code)
+        if found:
+            deny("read-credential-file", f"runs code that reads {found}, a credential file")
+        elif dumps_environment(code):
+            deny("print-environment", "runs code that prints the whole environment")
+        else:
+            secret = next((v for v in printed_variables(code) if credential_var(v)), None)
+            if secret:
+                deny("print-secret-variable", f"runs code that prints ${secret}")
+        handed = next((f for f in code_files(cmd) if credential_file(f)), None)
+        if handed and not found:
+            deny("read-credential-file", f"hands {handed}, a credential file, to code that reads it")
     return out
 
 
@@ -226,11 +240,15 @@ def _credential_search(name: str, args: tuple[str, ...]) -> str | None:
     broad = all(p in ("", ".", "./", "..", "*", "../") or p.startswith(("/", "~", "$")) for p in paths)
     if not broad:
         return None
-    for pattern in patterns:
-        for word in re.findall(r"[A-Za-z][A-Za-z0-9_]{2,}", pattern):
-            if credential_var(word) or word.lower() in ("password", "passwd", "secret", "token", "apikey"):
-                return pattern
-    return None
+    return next((p for p in patterns if credential_pattern(p)), None)
+
+
+def credential_pattern(pattern: str) -> bool:
+    """Does a search pattern look for a credential (`API_KEY`, `DATABASE_URL`, `password`)?"""
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9_]{2,}", pattern):
+        if credential_var(word) or word.lower() in ("password", "passwd", "secret", "token", "apikey"):
+            return True
+    return False
 
 
 _URL_WITH_PASSWORD_VAR = LazyRe(r"(?i)(?:database|db|redis|mongo(?:db)?|postgres(?:ql)?|pg|mysql|amqp|rabbitmq|"
@@ -242,3 +260,124 @@ def credential_var(name: str) -> bool:
     from ..engine.filters import credential_key
 
     return name not in _NOT_SECRET_VARS and (credential_key(name) or bool(_URL_WITH_PASSWORD_VAR.search(name)))
+
+
+def _word(text: str) -> Word:
+    return Word(text)
+
+
+def _sent(word: Word) -> Word:
+    """A sender's argument as the file it may send (`@file`, `name=@file`)."""
+    text = word.text
+    if text.startswith("@"):
+        return word._replace(text=text[1:])
+    if "=@" in text:
+        return word._replace(text=text.split("=@", 1)[1])
+    return word._replace(dynamic=False)  # a URL or a header built from variables is not a file
+
+
+def _file_words(cmd: Command) -> list[Word]:
+    """The words a reading command takes as files: operands, minus the pattern of a search
+    and the program of awk/sed/jq, minus values of options where they can be told apart."""
+    name = cmd.name
+    if name in _STDIN_ONLY:
+        return []
+    words = list(cmd.argv[1:])
+    skip_first = name in _SEARCHERS or name in _PROGRAM_FIRST
+    if skip_first and any(w.text in _PATTERN_OPTIONS or w.text.startswith(("--regexp=", "--file=", "--expression="))
+                          for w in words):
+        skip_first = False
+    out: list[Word] = []
+    after_dashdash = False
+    previous = ""
+    for w in words:
+        text = w.text
+        if not after_dashdash and text == "--":
+            after_dashdash = True
+            continue
+        if not after_dashdash and text.startswith("-") and len(text) > 1 and not w.dynamic:
+            previous = text
+            continue
+        if skip_first:
+            skip_first = False
+            previous = ""
+            continue
+        if w.dynamic and re.fullmatch(r"-[A-Za-z]|--[\w-]+", previous) and name not in ("cat", "tac"):
+            previous = ""
+            continue  # probably the value of an option (`head -n "$N"`)
+        out.append(w)
+        previous = ""
+    return out
+
+
+def _judge(files: list[Word], unknown_asks: bool) -> tuple[str, str] | None:
+    """(decision, what) for the first credential among the files, or an ask for one only
+    known at run time."""
+    unknown: Word | None = None
+    for w in files:
+        kind = credential_file(w.text) if not w.dynamic else None
+        if kind:
+            return DENY, f"{w.text}, {kind}"
+        if w.pattern is not None:
+            found = pattern_credentials(w.pattern)
+            if found == UNKNOWN:
+                unknown = unknown or w
+            elif found:
+                return DENY, found
+        elif w.dynamic:
+            unknown = unknown or w
+    if unknown is not None and unknown_asks:
+        what = f"files matching {unknown.pattern.name!r} under {unknown.pattern.root or 'a directory not known here'}" \
+            if unknown.pattern is not None else f"{unknown.text!r}, a file only known at run time"
+        return ASK, f"{what}, which may be a credential file"
+    return None
+
+
+def _copied(cmd: Command) -> tuple[str, str, str] | None:
+    """Copying, linking, packing or encoding a credential file."""
+    name = cmd.name
+    if name in _PACKERS:
+        args = cmd.args
+        if name in ("tar", "bsdtar", "gtar") and (any(a in ("-x", "--extract", "--get", "-t", "--list") for a in args)
+                                                  or (args and not args[0].startswith("-") and re.match(r"[^-]*[xt]", args[0]))):
+            return None  # extracting or listing an archive reads the archive, not the files named
+        words = [w for w in cmd.argv[1:] if not w.text.startswith("-")]
+        words += [_word(a.split("=", 1)[1]) for a in args if a.startswith(("-in=", "--in=", "--input="))]
+        words += [cmd.argv[i + 2] for i, a in enumerate(args[:-1]) if a in ("-in", "--in", "-i", "--input")]
+        for w in words:
+            kind = credential_file(w.text) if not w.dynamic else None
+            if kind:
+                return DENY, "copy-credential-file", (f"packs or encodes {w.text}, {kind}, into a form whose content "
+                                                      f"the guard can no longer recognise")
+        return None
+    if name not in _COPIERS:
+        return None
+    ops = [w for w in cmd.argv[1:] if not (w.text.startswith("-") and len(w.text) > 1)]
+    target_dir = next((cmd.argv[i + 2].text for i, a in enumerate(cmd.args[:-1]) if a in ("-t", "--target-directory")),
+                      None)
+    if target_dir is None and len(ops) < 2:
+        return None
+    sources, dest = (ops, target_dir) if target_dir is not None else (ops[:-1], ops[-1].text)
+    for src in sources:
+        kind = credential_file(src.text) if not src.dynamic else None
+        if not kind:
+            continue
+        into_dir = target_dir is not None or dest.endswith("/") or len(sources) > 1 or _is_dir(dest, cmd.cwd)
+        final = posixpath.join(dest, posixpath.basename(src.text.rstrip("/"))) if into_dir else dest
+        if not credential_file(final):
+            return DENY, "copy-credential-file", (f"{'links' if name == 'ln' else 'copies'} {src.text}, {kind}, to "
+                                                  f"{final}, a name that no longer says it holds credentials")
+        if final.startswith(("/", "~", "..")):
+            return ASK, "copy-credential-file", f"copies {src.text}, {kind}, out of the project to {final}"
+    return None
+
+
+def _is_dir(path: str, cwd: str | None) -> bool:
+    import os
+
+    path = os.path.expanduser(path)
+    if not os.path.isabs(path):
+        if cwd is None:
+            return False
+        path = os.path.join(cwd, path)
+    return os.path.isdir(path)

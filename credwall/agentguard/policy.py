@@ -28,16 +28,19 @@ environment names and fail-open/fail-closed come from an `AgentPolicy`
 from __future__ import annotations
 
 import os
+import posixpath
 import re
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from .destructive import MODIFIERS, destructive
-from .exposure import exposures
-from .paths import DEFAULT_TEMP_DIRS, credential_file, hook_config_path, read_small
+from .exposure import credential_pattern, exposures
+from .literals import joined_literals
+from .paths import DEFAULT_TEMP_DIRS, UNKNOWN, credential_file, hook_config_path, pattern_credentials, read_small
 from .patches import patch_added_text, patch_paths
 from .production import Production
+from .runtime import runtime_asks
 from .settings import ALLOW, ASK, DENY, WARN, AgentPolicy, Reason, Verdict, combine
-from .shell import MAX_COMMANDS, MAX_DEPTH, Command, parse_all
+from .shell import MAX_COMMANDS, MAX_DEPTH, Command, FilePattern, parse_all
 from .toolcall import mcp_reasons, strings
 from .where import TempDirs, Where
 
@@ -54,6 +57,14 @@ def _mask(secret: str) -> str:
     from ..engine.findings import mask
 
     return mask(secret)
+
+
+def _braced(glob: str) -> list[str]:
+    """`*.{env,json}` → [*.env, *.json] (ripgrep globs take braces)."""
+    m = re.search(r"\{([^{}]*)\}", glob)
+    if not m:
+        return [glob]
+    return [g for option in m.group(1).split(",") for g in _braced(glob[:m.start()] + option + glob[m.end():])][:32]
 
 
 def _shown(cmd: Command) -> str:
@@ -138,7 +149,7 @@ class Guard:
                                   f"the command contains a literal credential: {', '.join(found)}. Use an environment "
                                   f"variable reference instead, and rotate the credential if it was exposed"))
         where = Where(cwd, self.temp_dirs)
-        commands, truncated = parse_all(command)
+        commands, truncated = parse_all(command, cwd)
         for cmd in commands:
             reasons.extend(self._check_command(cmd, where))
         if truncated:
@@ -195,6 +206,16 @@ class Guard:
             judged = self.file_secrets(paths[0], content, edits, cwd)
             masked = {label.split(" ", 1)[1] for label in judged}
             found = judged + [label for label in found if label.split(" ", 1)[1] not in masked]
+        # "ghp_ab" + "cd…": a token split across string literals is a token once joined
+        split = self.secrets("\n".join(joined_literals(text)))
+        if split and len(paths) == 1:
+            path = paths[0] if os.path.isabs(paths[0]) or not cwd else os.path.join(cwd, paths[0])
+            current = read_small(path)
+            if current:
+                before = set(self.secrets("\n".join(joined_literals(current))))
+                split = [label for label in split if label not in before]
+        masked = {label.split(" ", 1)[1] for label in found}
+        found += [f"{label} split across string literals" for label in split if label.split(" ", 1)[1] not in masked]
         if found:
             reasons.append(Reason(DENY, "secret-in-write",
                                   f"{tool} would put a credential into {where}: {', '.join(found)}. Reference it "
@@ -219,6 +240,34 @@ class Guard:
                 reasons.append(Reason(decision, "read-file-with-secret",
                                       f"{path} contains a credential ({', '.join(found)}); it should not be in the file, "
                                       f"and an agent that reads it can use it. Move it to the environment and rotate it"))
+        return combine(reasons)
+
+    def check_search(self, tool: str, args: Any, cwd: str | None = None) -> Verdict:
+        """A search tool (Claude's Grep, VS Code's grep_search): searching inside credential
+        files (their path, or a glob that matches their names) is reading them; showing the
+        lines that match a credential's name across the whole project prints its values."""
+        args = args if isinstance(args, Mapping) else {}
+        path = next((args[k] for k in ("path", "file_path", "filePath", "target_file") if isinstance(args.get(k), str)), "")
+        reasons = list(self.check_read(path, None, tool=tool).reasons) if path else []
+        for key in ("glob", "include", "includePattern", "pattern_path", "file_pattern"):
+            value = args.get(key)
+            if isinstance(value, str) and value and not reasons:
+                for glob in _braced(value):
+                    found = credential_file(glob) or pattern_credentials(FilePattern(cwd or "", glob, True, True))
+                    if found and found != UNKNOWN:
+                        reasons.append(Reason(DENY, "read-credential-file",
+                                              f"{tool} with {key} {value!r} searches inside credential files "
+                                              f"({found}); their values would enter the agent's context"))
+                        break
+        pattern = next((args[k] for k in ("pattern", "query", "regex") if isinstance(args.get(k), str)), "")
+        mode = str(args.get("output_mode") or args.get("outputMode") or "content")
+        broad = not path or posixpath.normpath(path) in (".", "/", posixpath.normpath(cwd or "."),
+                                                          posixpath.normpath(os.path.expanduser("~")))
+        if not reasons and broad and mode == "content" and pattern and credential_pattern(pattern):
+            reasons.append(Reason(DENY, "read-credential-file",
+                                  f"{tool} shows every line matching {pattern!r} across the whole project, which "
+                                  f"prints the value from .env and any other file holding it. Search a directory "
+                                  f"of code, or list matching files only"))
         return combine(reasons)
 
     def check_tool_args(self, tool: str, args: Any, *, mcp: bool) -> Verdict:
@@ -262,19 +311,24 @@ class Guard:
             found = self.secrets(patch_added_text(cmd.stdin))
             if found:
                 out.append(Reason(DENY, "secret-in-write", f"apply_patch would write a credential: {', '.join(found)}"))
-        for rule, why in exposures(cmd):
-            out.append(Reason(DENY, rule, f"`{shown}` {why}; once printed, a secret is in the agent's context "
-                                          f"and transcript. Ask the user for what you need instead"))
+        via = f" (via {' → '.join(cmd.via)})" if cmd.via else ""
+        asks: list[tuple[str, str]] = []
+        for decision, rule, why in exposures(cmd):
+            if decision == DENY:
+                out.append(Reason(DENY, rule, f"`{shown}`{via} {why}; once printed, a secret is in the agent's context "
+                                              f"and transcript. Ask the user for what you need instead"))
+            else:
+                asks.append((rule, why))
         if name == "cd" or name == "pushd":
             where.track_cd(cmd)
             return out
         if any(p.search(text) for p in self._allow):
             return out
-        asks: list[tuple[str, str]] = []
         for pattern in self._ask:
             if pattern.search(text):
                 asks.append(("policy-ask", f"matches the ask pattern {pattern.pattern!r} of [tool.credwall.agent]"))
         asks.extend(destructive(cmd, where))
+        asks.extend(runtime_asks(cmd))
         env = self.production.command(cmd)
         if env:
             asks.append(("production-environment", f"names a production environment ({env!r})"))
@@ -288,7 +342,6 @@ class Guard:
             asks.append(("production-environment", f"runs a task against a production environment ({env!r})"))
         if name == "credwall" and "install-agent-hooks" in args and "--uninstall" in args:
             asks.append(("agent-hook-config", "removes credwall's agent hooks"))
-        via = f" (via {' → '.join(cmd.via)})" if cmd.via else ""
         for rule, why in asks:
             out.append(Reason(ASK, rule, f"`{shown}`{via} {why}"))
         return out

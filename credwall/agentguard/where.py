@@ -30,10 +30,33 @@ class Where:
 
     def __init__(self, cwd: str | None, temp: TempDirs) -> None:
         self.temp = temp
-        home = os.path.expanduser("~")
-        self.state = OUTSIDE if cwd and posixpath.normpath(cwd) in ("/", posixpath.normpath(home)) else ROOT
-        if cwd and posixpath.normpath(cwd) in temp:
-            self.state = TEMP
+        self.home = posixpath.normpath(os.path.expanduser("~"))
+        norm = posixpath.normpath(cwd) if cwd and cwd.startswith("/") else None
+        self.project = project_root(norm) if norm else None
+        if norm in ("/", self.home):
+            self.state, self.project = OUTSIDE, None
+        elif norm is not None and norm in temp.dirs:
+            self.state, self.project = TEMP, None  # the agent runs in the temp dir itself
+        else:
+            # The directory the agent works in is its project, wherever it is: a checkout under
+            # /tmp is no scratch space (`rm -rf .git` there loses its history all the same).
+            self.state = ROOT if norm is None or norm == self.project else SUB
+
+    def protects(self, norm: str) -> str | None:
+        """Why deleting this absolute path recursively loses part of the project, or None."""
+        project = self.project
+        if not project:
+            return None
+        if norm == project:
+            return "is the whole project"
+        if project.startswith(norm.rstrip("/") + "/"):
+            return "contains the project"
+        if norm == project + "/.git" or norm.startswith(project + "/.git/"):
+            return "is the repository's history"
+        return None
+
+    def inside(self, norm: str) -> bool:
+        return bool(self.project) and norm.startswith(str(self.project) + "/")
 
     def track_cd(self, cmd: Command) -> None:
         """Follow `cd` through the string (nested scripts included): after a cd out of the
@@ -46,8 +69,24 @@ class Where:
             return
         norm = posixpath.normpath(target)
         if target.startswith("/"):
-            self.state = TEMP if norm in self.temp else OUTSIDE
+            if norm == self.project or self.inside(norm):
+                self.state = ROOT if norm == self.project else SUB
+            else:
+                self.state = TEMP if norm in self.temp else OUTSIDE
         elif norm == ".." or norm.startswith("../"):
             self.state = OUTSIDE if self.state != TEMP else TEMP
         elif norm != "." and self.state == ROOT:
             self.state = SUB
+
+
+def project_root(cwd: str) -> str:
+    """The git work tree that holds cwd, or cwd itself (the agent's workspace is its project)."""
+    path = cwd
+    for _ in range(64):
+        if os.path.exists(posixpath.join(path, ".git")):
+            return path
+        parent = posixpath.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    return cwd
