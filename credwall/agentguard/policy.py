@@ -59,6 +59,40 @@ def _mask(secret: str) -> str:
     return mask(secret)
 
 
+def withheld(value: Any, spans: Callable[[str], list[tuple[int, int, str]]], found: list[str]) -> Any:
+    """The JSON value with each secret in its strings replaced by `[REDACTED:rule-id]` (the
+    labels go to `found`), or None when there was nothing to withhold."""
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            cuts = spans(item)
+            if not cuts:
+                return item
+            for start, end, label in sorted(cuts, reverse=True):
+                if label not in found:
+                    found.append(label)
+                item = item[:start] + f"[REDACTED:{label.split(' ', 1)[0]}]" + item[end:]
+            return item
+        if isinstance(item, Mapping):
+            return {k: walk(v) for k, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [walk(v) for v in item]
+        return item
+
+    result = walk(value)
+    return result if found else None
+
+
+def _input_detail(tool_input: Any) -> str:
+    """` (`cat config.yml`)` or ` (config/aws.ini)`: what the tool was asked, for the message."""
+    if isinstance(tool_input, Mapping):
+        for key in ("command", "cmd", "file_path", "filePath", "path", "url", "query"):
+            value = tool_input.get(key)
+            if isinstance(value, str) and value:
+                shown = value if len(value) <= 80 else value[:77] + "…"
+                return f" (`{shown}`)" if key in ("command", "cmd") else f" ({shown})"
+    return ""
+
+
 def _braced(glob: str) -> list[str]:
     """`*.{env,json}` → [*.env, *.json] (ripgrep globs take braces)."""
     m = re.search(r"\{([^{}]*)\}", glob)
@@ -295,6 +329,49 @@ class Guard:
         return Verdict(decision, (Reason(decision, rule,
                                          f"the {what} contains a credential: {', '.join(found)}. Do not repeat, store or "
                                          f"use it; the user should rotate it"),))
+
+    def check_output(self, tool: str, response: Any, tool_input: Any = None, *, action: str = "warn",
+                     cwd: str | None = None) -> Verdict:
+        """After a tool ran: a credential in its output is now in the session. Tell the agent
+        and the user which tool read it (so it can be rotated) and offer the output with every
+        secret withheld, for agents that let a hook replace what the agent sees."""
+        if action == "allow":
+            return Verdict(ALLOW)
+        path = ""
+        if isinstance(tool_input, Mapping):
+            path = next((tool_input[k] for k in ("file_path", "filePath", "path", "notebook_path")
+                         if isinstance(tool_input.get(k), str)), "")
+        found: list[str] = []
+        replacement = withheld(response, lambda text: self._spans(path or "tool-output.txt", text, cwd), found)
+        if not found:
+            return Verdict(ALLOW)
+        decision = DENY if action == "block" else WARN
+        detail = _input_detail(tool_input)
+        message = (f"{tool}{detail} read a credential into this session: {', '.join(found)}. It is now in the "
+                   f"agent's context and transcript: do not repeat, store or use it; the user should rotate it "
+                   f"(where this agent lets a hook replace a tool's output, the agent gets it withheld)")
+        return Verdict(decision, (Reason(decision, "secret-in-output", message),), replacement)
+
+    def _spans(self, path: str, text: str, cwd: str | None) -> list[tuple[int, int, str]]:
+        """(start, end, label) of each credential the engine finds in text, judged as the file
+        at `path` when it is one (a Read of `.env` is read as an env file)."""
+        if not text.strip() or not self._may_match(text):
+            return []
+        from ..engine.findings import ScanResult
+        from ..pipeline import analyse_text
+
+        matcher = self.matcher
+        starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        out = []
+        for f in analyse_text(matcher, path, text, ScanResult()):
+            rule = matcher.rules_by_id.get(f.rule_id)
+            if rule is not None and rule.scope == "file":
+                continue  # about the file as a whole (a committed .env), not a value in it
+            if f.line - 1 < len(starts) and f.end_line - 1 < len(starts):
+                start = starts[f.line - 1] + f.column - 1
+                end = starts[f.end_line - 1] + f.end_column - 1
+                out.append((start, end, f"{f.rule_id} ({f.secret_masked})"))
+        return out
 
     # --- shell rules ----------------------------------------------------------------------------
 
