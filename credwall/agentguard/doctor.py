@@ -92,7 +92,8 @@ def _commands(data: Any, agent: str) -> Iterator[tuple[str, str, bool]]:
         for entry in entries:
             if not isinstance(entry, dict):
                 continue
-            nested = entry.get("hooks") if isinstance(entry.get("hooks"), list) else [entry]
+            inner = entry.get("hooks")
+            nested = inner if isinstance(inner, list) else [entry]
             for hook in nested:
                 if not isinstance(hook, dict):
                     continue
@@ -170,7 +171,8 @@ def _denies(stdout: str) -> bool:
         return False
     if not isinstance(data, dict):
         return False
-    specific = data.get("hookSpecificOutput") if isinstance(data.get("hookSpecificOutput"), dict) else {}
+    found = data.get("hookSpecificOutput")
+    specific = found if isinstance(found, dict) else {}
     return "deny" in (data.get("permissionDecision"), data.get("permission"), specific.get("permissionDecision")) \
         or data.get("decision") == "block"
 
