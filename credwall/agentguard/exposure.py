@@ -35,6 +35,8 @@ _SEARCHERS = frozenset({"grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack", "u
 _PROGRAM_FIRST = frozenset({"awk", "gawk", "mawk", "nawk", "sed", "jq", "yq", "gojq", "look"})
 _STDIN_ONLY = frozenset({"tr", "envsubst", "pbcopy", "xclip", "xsel", "wl-copy", "clip.exe", "fzf"})
 _PATTERN_OPTIONS = frozenset({"-e", "--regexp", "-f", "--file", "--expression"})
+_NAMES_ONLY = frozenset({"-l", "-L", "-c", "-q", "--files-with-matches", "--files-without-match", "--count", "--quiet",
+                         "--silent"})
 # Copying keeps the content; under another name the guard no longer knows what it holds.
 _COPIERS = frozenset({"cp", "mv", "ln", "install", "ditto", "gcp"})
 _PACKERS = frozenset({"tar", "bsdtar", "gtar", "zip", "7z", "7za", "7zr", "rar", "gzip", "gunzip", "pigz", "bzip2",
@@ -120,7 +122,9 @@ def exposures(cmd: Command) -> list[tuple[str, str, str]]:
         files += [_word(a.split(":", 1)[-1]) for a in operands(args)[1:]]
         reader = True
     verb = "prints" if reader else "sends"
-    judged = _judge(files, unknown_asks=reader or name in ("scp", "rsync", "sftp"))
+    # grep -l/-c/-q print names or counts: unknown inputs are no reason to ask (a named .env still is)
+    names_only = name in _SEARCHERS and bool(flag_set(args) & _NAMES_ONLY)
+    judged = _judge(files, unknown_asks=(reader and not names_only) or name in ("scp", "rsync", "sftp"))
     if judged:
         decision, what = judged
         out.append((decision, "read-credential-file", f"{verb} {what}"))
