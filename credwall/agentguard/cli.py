@@ -158,16 +158,18 @@ def hook_main(argv: Sequence[str] | None = None, *, policy: AgentPolicy | None =
 
 
 def _rule_keywords(config: Any) -> Callable[[], frozenset[str] | None]:
-    """Every keyword of the built-in rules (a superset of those in force once the config
-    disables some), or None when the config adds packs or a rule has no keyword: then there is
-    no cheap gate and the matcher always runs."""
+    """Every keyword of the built-in pattern rules (a superset of those in force once the config
+    disables some), or None when the config adds packs or a pattern rule has no keyword: then
+    there is no cheap gate and the matcher always runs. Analyser rules (an env file's values,
+    an MCP config's literals) have no keywords and no pattern: the gate does not judge files,
+    only text (a command, a prompt, a tool's output), which no analyser reads."""
     def keywords() -> frozenset[str] | None:
         extra = getattr(config, "extra_rules", None)
         if extra:
             return None
         from ..engine.rules import load_rules
 
-        rules = load_rules()
+        rules = [rule for rule in load_rules() if rule.analyser is None]
         if any(not rule.keywords for rule in rules):
             return None
         return frozenset(k for rule in rules for k in rule.keywords)

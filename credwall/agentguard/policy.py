@@ -355,8 +355,12 @@ class Guard:
     def _spans(self, path: str, text: str, cwd: str | None) -> list[tuple[int, int, str]]:
         """(start, end, label) of each credential the engine finds in text, judged as the file
         at `path` when it is one (a Read of `.env` is read as an env file)."""
-        if not text.strip() or not self._may_match(text):
+        if not text.strip():
             return []
+        from ..analysers.registry import TEXT, kind_of
+
+        if kind_of(path, text) == TEXT and not self._may_match(text):
+            return []  # plain text without a rule's keyword: no pattern can match (analysed files are never gated)
         from ..engine.findings import ScanResult
         from ..pipeline import analyse_text
 
