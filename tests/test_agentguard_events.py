@@ -494,3 +494,14 @@ def test_default_configuration_and_matcher(tmp_path: Path, monkeypatch: pytest.M
     denied = hook(f"export AWS_ACCESS_KEY_ID={tokens.aws_key_id()}")
     assert denied is not None and denied["hookSpecificOutput"]["permissionDecision"] == "deny"
     assert hook(f"git remote add o https://{tokens.github_classic()}@github.com/a/b") is None  # disabled in config
+
+
+def test_the_keyword_gate_is_on_with_the_built_in_rules() -> None:
+    """Analyser rules have no keywords; they must not switch off the gate that keeps a plain
+    shell command from loading the matcher (about 10 ms of every hook call)."""
+    from credwall.agentguard.cli import _rule_keywords
+    from credwall.engine.session import load_config
+
+    keywords = _rule_keywords(load_config(None))()
+    assert keywords is not None and "ghp_" in keywords
+    assert not any(k in "npm test -- --watch=false && git status --short" for k in keywords)
