@@ -18,7 +18,8 @@ import re
 import shlex
 
 from .literals import with_joined_literals
-from .shell import Command, LazyRe, piped_text
+from .lazyre import LazyRe
+from .shell import Command, piped_text
 
 # interpreter -> the options whose value is code
 INTERPRETERS: dict[str, tuple[str, ...]] = {

@@ -8,7 +8,8 @@ import posixpath
 import re
 
 from .argv import flag_set, has_words, operands, program_matches
-from .shell import Command, LazyRe, Word
+from .lazyre import LazyRe
+from .shell import Command, Word
 from .where import OUTSIDE, ROOT, TEMP, Where
 
 

@@ -15,7 +15,8 @@ from .argv import flag_set, has_words, operands
 from .code import code_files, credential_name, dumps_environment, interpreter_code, printed_variables, reads_files
 from .paths import UNKNOWN, credential_file, pattern_credentials
 from .settings import ASK, DENY
-from .shell import Command, LazyRe, Word
+from .lazyre import LazyRe
+from .shell import Command, Word
 
 # Programs that print (or send) a file's content when given its name.
 _PRINTERS = frozenset({

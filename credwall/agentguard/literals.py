@@ -7,44 +7,58 @@ across literals so that no single literal looks like one); it is never written a
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
-# One string literal on one line: "…", '…' or a `…` template without interpolation.
-_LIT = r""""(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+'|`[^`$\\]*+`"""
-# What may stand between two literals that a language concatenates.
-_SEP = r"""(?:[ \t\r\n]|\\\n)*+(?:\+|\.\.|\.|&|\|\|)?(?:[ \t\r\n]|\\\n)*+"""
-_PATTERNS: dict[str, Any] = {}
+# One string literal on one line: "…", '…' or a `…` template without interpolation. Each
+# character matches one branch only, so a literal never backtracks.
+_LIT = r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`$\\]*`"""
+# What may stand between two literals that a language concatenates. Bounded runs keep a literal
+# followed by a huge run of blanks from costing more than a few thousand steps.
+_BLANK = r"(?:[ \t\r\n]|\\\n){0,64}"
+_SEP = _BLANK + r"(?:\+|\.\.|\.|&|\|\|)?" + _BLANK
+_LIST = rf"(?:{_LIT})(?:[ \t\r\n]{{0,64}},[ \t\r\n]{{0,64}}(?:{_LIT}))*"
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+_SOURCES = {
+    "literal": _LIT,
+    "separator": _SEP,
+    "join": rf"\[[ \t\r\n]{{0,64}}({_LIST})[ \t\r\n,]{{0,64}}\]\.join\([ \t]{{0,8}}(?:''|\"\")?[ \t]{{0,8}}\)"
+            rf"|(?:''|\"\")\.join\([ \t]{{0,8}}[\[(][ \t\r\n]{{0,64}}({_LIST})[ \t\r\n,]{{0,64}}[\])][ \t]{{0,8}}\)",
+}
 
 
-def _compiled(name: str) -> Any:
+def _compiled(name: str) -> re.Pattern[str]:
     pattern = _PATTERNS.get(name)
     if pattern is None:
-        import regex
-
-        pattern = _PATTERNS[name] = regex.compile({
-            "sequence": rf"(?:{_LIT})(?:{_SEP}(?:{_LIT}))++",
-            "join": rf"\[(?:[ \t\r\n])*+((?:{_LIT})(?:[ \t\r\n]*+,[ \t\r\n]*+(?:{_LIT}))*+)[ \t\r\n,]*+\]"
-                    rf"\.join\([ \t]*+(?:''|\"\")?[ \t]*+\)"
-                    rf"|(?:''|\"\")\.join\([ \t]*+[\[(][ \t\r\n]*+((?:{_LIT})(?:[ \t\r\n]*+,[ \t\r\n]*+(?:{_LIT}))*+)"
-                    rf"[ \t\r\n,]*+[\])][ \t]*+\)",
-            "literal": _LIT,
-            "hint": r"""["'`](?:[ \t\r\n]|\\\n)*+(?:\+|\.\.|\.|&|\|\|)?(?:[ \t\r\n]|\\\n)*+["'`]|\.join\(""",
-        }[name])
+        pattern = _PATTERNS[name] = re.compile(_SOURCES[name])
     return pattern
 
 
 def joined_literals(text: str) -> list[str]:
     """The literal sequences of text as the program joins them (only those of two or more
-    literals: a single literal is already in the text)."""
-    if not text or not _compiled("hint").search(text):
+    literals: a single literal is already in the text). One pass over the literals; the gap
+    between two neighbours decides whether they are joined."""
+    if not text or ("'" not in text and '"' not in text and "`" not in text):
         return []
-    literal = _compiled("literal")
+    separator = _compiled("separator")
     out: list[str] = []
-    for match in _compiled("sequence").finditer(text):
-        out.append("".join(m.group(0)[1:-1] for m in literal.finditer(match.group(0))))
-    for match in _compiled("join").finditer(text):
-        inner = match.group(1) or match.group(2) or ""
-        out.append("".join(m.group(0)[1:-1] for m in literal.finditer(inner)))
+    run: list[str] = []
+    end = -1
+    for m in _compiled("literal").finditer(text):
+        start = m.start()
+        if run and start - end <= 140 and separator.fullmatch(text, end, start):
+            run.append(m.group(0)[1:-1])
+        else:
+            if len(run) > 1:
+                out.append("".join(run))
+            run = [m.group(0)[1:-1]]
+        end = m.end()
+    if len(run) > 1:
+        out.append("".join(run))
+    if ".join(" in text:
+        literal = _compiled("literal")
+        for match in _compiled("join").finditer(text):
+            inner = match.group(1) or match.group(2) or ""
+            out.append("".join(m.group(0)[1:-1] for m in literal.finditer(inner)))
     return [s for s in out if s]
 
 

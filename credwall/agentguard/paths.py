@@ -8,7 +8,11 @@ import os
 import re
 
 from ..analysers.registry import classify
-from .shell import FilePattern, LazyRe
+from .lazyre import LazyRe
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .shell import FilePattern
 
 
 _EXTRA_CREDENTIAL_PATHS = LazyRe(

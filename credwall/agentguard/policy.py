@@ -32,21 +32,20 @@ import posixpath
 import re
 from typing import Any, Callable, Iterable, Mapping
 
-from .destructive import MODIFIERS, destructive
-from .exposure import credential_pattern, exposures
 from .literals import joined_literals
 from .paths import DEFAULT_TEMP_DIRS, UNKNOWN, credential_file, hook_config_path, pattern_credentials, read_small
 from .patches import patch_added_text, patch_paths
-from .production import Production
-from .runtime import runtime_asks
 from .settings import ALLOW, ASK, DENY, WARN, AgentPolicy, Reason, Verdict, combine
-from .shell import MAX_COMMANDS, MAX_DEPTH, Command, FilePattern, parse_all
-from .toolcall import mcp_reasons, strings
-from .where import TempDirs, Where
+from .toolcall import strings
 
+# The shell rules (and the shell parser) load on the first shell command: a write or a read
+# does not pay for them.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..engine.matcher import Matcher
+    from .production import Production
+    from .shell import Command
+    from .where import TempDirs, Where
 
 # Names other modules and tests import from here.
 __all__ = ["ALLOW", "ASK", "DENY", "WARN", "AgentPolicy", "Guard", "Reason", "Verdict", "combine",
@@ -123,12 +122,28 @@ class Guard:
         self._deny = [re.compile(p) for p in self.policy.deny]
         self._ask = [re.compile(p) for p in self.policy.ask]
         self._allow = [re.compile(p) for p in self.policy.allow]
-        temp = list(DEFAULT_TEMP_DIRS) + list(self.policy.temp_dirs)
-        tmpdir = os.environ.get("TMPDIR")
-        if tmpdir and os.path.isabs(tmpdir):
-            temp.append(tmpdir)
-        self.temp_dirs = TempDirs(temp)
-        self.production = Production(self.policy.protected_environments)
+        self._production: Production | None = None
+        self._temp_dirs: TempDirs | None = None
+
+    @property
+    def production(self) -> Production:
+        if self._production is None:
+            from .production import Production
+
+            self._production = Production(self.policy.protected_environments)
+        return self._production
+
+    @property
+    def temp_dirs(self) -> TempDirs:
+        if self._temp_dirs is None:
+            from .where import TempDirs
+
+            temp = list(DEFAULT_TEMP_DIRS) + list(self.policy.temp_dirs)
+            tmpdir = os.environ.get("TMPDIR")
+            if tmpdir and os.path.isabs(tmpdir):
+                temp.append(tmpdir)
+            self._temp_dirs = TempDirs(temp)
+        return self._temp_dirs
 
     # --- secrets --------------------------------------------------------------------------------
 
@@ -182,6 +197,9 @@ class Guard:
             reasons.append(Reason(DENY, "secret-in-command",
                                   f"the command contains a literal credential: {', '.join(found)}. Use an environment "
                                   f"variable reference instead, and rotate the credential if it was exposed"))
+        from .shell import MAX_COMMANDS, MAX_DEPTH, parse_all
+        from .where import Where
+
         where = Where(cwd, self.temp_dirs)
         commands, truncated = parse_all(command, cwd)
         for cmd in commands:
@@ -280,6 +298,9 @@ class Guard:
         """A search tool (Claude's Grep, VS Code's grep_search): searching inside credential
         files (their path, or a glob that matches their names) is reading them; showing the
         lines that match a credential's name across the whole project prints its values."""
+        from .exposure import credential_pattern
+        from .shell import FilePattern
+
         args = args if isinstance(args, Mapping) else {}
         path = next((args[k] for k in ("path", "file_path", "filePath", "target_file") if isinstance(args.get(k), str)), "")
         reasons = list(self.check_read(path, None, tool=tool).reasons) if path else []
@@ -315,6 +336,8 @@ class Guard:
                                   f"from their own configuration, not from the conversation"))
         if not mcp:
             return combine(reasons)
+        from .toolcall import mcp_reasons
+
         reasons.extend(mcp_reasons(tool, args, self.production, self.check_shell))
         return combine(reasons)
 
@@ -380,6 +403,10 @@ class Guard:
     # --- shell rules ----------------------------------------------------------------------------
 
     def _check_command(self, cmd: Command, where: Where) -> list[Reason]:
+        from .destructive import MODIFIERS, destructive
+        from .exposure import exposures
+        from .runtime import runtime_asks
+
         out: list[Reason] = []
         name = cmd.name
         args = cmd.args

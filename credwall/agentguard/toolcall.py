@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Mapping
 
-from .argv import components
-from .destructive import dangerous_sql
-from .production import Production
 from .settings import ASK, Reason, Verdict
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .production import Production
 
 
 _MCP_DESTRUCTIVE = frozenset({"delete", "destroy", "drop", "purge", "terminate", "wipe", "truncate", "erase", "nuke",
@@ -22,6 +23,9 @@ _RUNS_COMMANDS = frozenset({"exec", "execute", "run", "shell", "command", "termi
 
 def mcp_reasons(tool: str, args: Any, production: Production, check_shell: Callable[[str], Verdict]) -> list[Reason]:
     """The asks (and, through a shell command, denies) one MCP call earns."""
+    from .argv import components
+    from .destructive import dangerous_sql
+
     texts = strings(args)
     reasons: list[Reason] = []
     words = set(components(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", tool)))
