@@ -332,3 +332,13 @@ def test_fail_closed_options_can_be_left_out(tmp_path: Path) -> None:
     install(tmp_path, "--agent", "claude-code", "--agent", "cursor", "--no-fail-closed")
     assert "onFailure" not in (tmp_path / ".claude/settings.json").read_text()
     assert "failClosed" not in (tmp_path / ".cursor/hooks.json").read_text()
+
+
+def test_a_local_install_updates_an_earlier_shared_one(tmp_path: Path) -> None:
+    """A team file written by an older install (an absolute path) gets the launcher too."""
+    install(tmp_path, "--agent", "claude-code")  # shared, with /opt/venv/bin/credwall
+    out, err = io.StringIO(), io.StringIO()
+    assert install_main(["--root", str(tmp_path), "--agent", "claude-code"], stdout=out, stderr=err) == 0
+    shared = (tmp_path / ".claude/settings.json").read_text()
+    assert "/opt/venv/bin/credwall" not in shared and "sh -c" in shared and credwall_command()[0] not in shared
+    assert "sh -c" in (tmp_path / ".claude/settings.local.json").read_text()

@@ -414,12 +414,24 @@ def plan(root: str, agents: Sequence[str], prefix: Sequence[str] | None = None, 
         local_path = here[0] if len(here) == 1 else None
     changes: list[Change] = []
     for agent in agents:
-        for rel in targets(agent, scope, shared, uninstall=uninstall):
+        files = targets(agent, scope, shared, uninstall=uninstall)
+        if not uninstall and scope == "project" and not shared and agent in LOCAL_FILES \
+                and _has_ours(os.path.join(root, AGENT_FILES[agent])):
+            files.append(AGENT_FILES[agent])  # an earlier shared install: bring its command up to date too
+        for rel in files:
             run = commands(prefix, local_path if machine_local(rel, scope) else None, fail_closed)
             changes.extend(_plan_file(root, agent, rel, run, uninstall=uninstall, deny_rules=deny_rules))
             if not uninstall and scope == "project" and rel in LOCAL_FILES.values():
                 changes.extend(_exclude_change(root, rel))
     return changes
+
+
+def _has_ours(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return bool(_OURS_RE.search(fh.read()))
+    except OSError:
+        return False
 
 
 def _plan_file(root: str, agent: str, rel: str, run: Commands, *, uninstall: bool, deny_rules: bool) -> list[Change]:
