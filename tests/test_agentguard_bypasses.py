@@ -197,3 +197,10 @@ def test_grep_tool(guard: Guard, project: Path) -> None:
     assert guard.check_search("Grep", {"pattern": "API_KEY", "path": "src", "output_mode": "content"}, cwd).decision == ALLOW
     assert guard.check_search("Grep", {"pattern": "x", "path": ".env"}, cwd).decision == DENY
     assert guard.check_search("Grep", {"pattern": "useState", "glob": "*.tsx"}, cwd).decision == ALLOW
+
+
+@pytest.mark.parametrize("command", ["echo .env | xargs -i cat {}", "echo .env | xargs -iX cat X",
+                                     "echo .env | xargs --replace=@ cat @", "echo .env | xargs -n1 cat"])
+def test_xargs_replace_forms(guard: Guard, project: Path, command: str) -> None:
+    """GNU xargs: `-I R`, `-i[R]`, `--replace[=R]` (the optional R attached, never the next word)."""
+    assert guard.check_shell(command, cwd=str(project)).decision == DENY

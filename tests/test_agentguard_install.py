@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from credwall.agentguard.cli import install_main
-from credwall.agentguard.install import (AGENT_FILES, CLAUDE_DENY_RULES, DEFAULT_AGENTS, SIDECAR, InstallError, apply,
+from credwall.agentguard.install import (CLAUDE_DENY_RULES, DEFAULT_AGENTS, SIDECAR, InstallError, apply,
                                          credwall_command, plan)
 
 PREFIX = ["/opt/venv/bin/credwall"]

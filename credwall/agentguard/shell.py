@@ -485,9 +485,8 @@ _RUNNERS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "flock": ((), frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"})),
     "timeout": ((), frozenset({"-s", "--signal", "-k", "--kill-after"})),
     "watch": ((), frozenset({"-n", "--interval", "-d", "--differences", "-g", "-x"})),
-    "xargs": ((), frozenset({"-I", "-i", "-L", "-l", "-n", "-P", "-s", "-d", "-E", "-e", "-a", "--arg-file",
-                             "--delimiter", "--max-args", "--max-procs", "--max-lines", "--replace", "--max-chars",
-                             "--eof"})),
+    "xargs": ((), frozenset({"-I", "-L", "-n", "-P", "-s", "-d", "-E", "-a", "--arg-file", "--delimiter",
+                             "--max-args", "--max-procs", "--max-lines", "--max-chars"})),
     "chroot": ((), frozenset({"--userspec", "--groups"})),
 }
 _SSH_VALUE_OPTS = frozenset("-b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w -B -P".split())
@@ -701,14 +700,16 @@ class _Unwrapper:
         words = [w.text for w in options]
         marker = separator = None
         for i, w in enumerate(words):
-            if w in ("-I", "--replace") and i + 1 < len(words):
+            if w == "-I" and i + 1 < len(words):
                 marker = words[i + 1]
             elif w.startswith("-I") and len(w) > 2:
                 marker = w[2:]
-            elif w in ("-i",) or w == "--replace":
+            elif w in ("-i", "--replace"):  # GNU: the replace string is optional and attached
                 marker = "{}"
-            elif w.startswith(("--replace=", "-i")) and "=" in w or (w.startswith("-i") and len(w) > 2):
-                marker = w.split("=", 1)[1] if "=" in w else w[2:]
+            elif w.startswith("-i"):
+                marker = w[2:]
+            elif w.startswith("--replace="):
+                marker = w.split("=", 1)[1]
             elif w in ("-0", "--null"):
                 separator = "\0"
             elif w in ("-d", "--delimiter") and i + 1 < len(words):
