@@ -360,7 +360,10 @@ def _copilot(data: dict[str, Any], path: str, run: Commands, uninstall: bool) ->
 
 def _vscode(data: dict[str, Any], path: str, run: Commands, uninstall: bool) -> None:
     def entry(event: str) -> dict[str, Any]:
-        return {"type": "command", "command": run.posix("vscode", None), "windows": run.powershell("vscode", None),
+        # Copilot CLI loads every .json in the same directories and knows `bash`/`powershell`;
+        # VS Code maps those to its own `linux`/`osx` and `windows`: the same commands either way.
+        posix, powershell = run.posix("vscode", None), run.powershell("vscode", None)
+        return {"type": "command", "command": posix, "windows": powershell, "bash": posix, "powershell": powershell,
                 "timeout": HOOK_TIMEOUT_SECONDS}
 
     _flat_hooks(data, path, tuple((e, None) for e in VSCODE_EVENTS), entry,
