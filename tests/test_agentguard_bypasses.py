@@ -204,3 +204,8 @@ def test_grep_tool(guard: Guard, project: Path) -> None:
 def test_xargs_replace_forms(guard: Guard, project: Path, command: str) -> None:
     """GNU xargs: `-I R`, `-i[R]`, `--replace[=R]` (the optional R attached, never the next word)."""
     assert guard.check_shell(command, cwd=str(project)).decision == DENY
+
+
+def test_writing_to_a_credential_file_is_not_reading_it(guard: Guard, project: Path) -> None:
+    assert guard.check_shell("echo 'DEBUG=1' | tee -a .env.local", cwd=str(project)).decision == ALLOW
+    assert guard.check_shell("printf 'X=1\\n' >> .env", cwd=str(project)).decision == ALLOW

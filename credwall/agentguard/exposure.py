@@ -26,7 +26,7 @@ _PRINTERS = frozenset({
     "gojq", "dasel", "xmllint", "pr", "fold", "fmt", "rev", "expand", "unexpand", "tr", "iconv", "vis", "look",
     "view", "vimcat", "pygmentize", "highlight", "ccat", "pbcopy", "xclip", "xsel", "wl-copy", "clip.exe", "type",
     "get-content", "gc", "source-highlight", "dotenv-linter", "md5sum", "zcat", "bzcat", "xzcat", "envsubst",
-    "sed", "ugrep", "zless", "zmore", "fzf", "glow", "mdcat", "hexyl", "tee",
+    "sed", "ugrep", "zless", "zmore", "fzf", "glow", "mdcat", "hexyl",
 })
 _SENDERS = frozenset({"curl", "wget", "http", "https", "xh", "xhs", "scp", "rsync", "nc", "ncat", "netcat",
                       "socat", "sftp", "ftp", "lftp", "rclone", "s3cmd", "gsutil", "aws", "az", "gcloud", "gh",
