@@ -209,3 +209,13 @@ def test_xargs_replace_forms(guard: Guard, project: Path, command: str) -> None:
 def test_writing_to_a_credential_file_is_not_reading_it(guard: Guard, project: Path) -> None:
     assert guard.check_shell("echo 'DEBUG=1' | tee -a .env.local", cwd=str(project)).decision == ALLOW
     assert guard.check_shell("printf 'X=1\\n' >> .env", cwd=str(project)).decision == ALLOW
+
+
+def test_more_everyday_forms(guard: Guard, project: Path) -> None:
+    cwd = str(project)
+    assert guard.check_shell("rsync -av --exclude .env ./ backup:/srv/app/", cwd=cwd).decision == ALLOW
+    assert guard.check_shell("rsync -av --exclude=.env ./ backup:/srv/app/", cwd=cwd).decision == ALLOW
+    assert guard.check_shell("rsync -av .env backup:/srv/app/", cwd=cwd).decision == DENY
+    assert guard.check_shell("cat $(git rev-parse --show-toplevel)/README.md", cwd=cwd).decision == ALLOW
+    assert guard.check_shell("cat $(git rev-parse --show-toplevel)/.env", cwd=cwd).decision == DENY
+    assert guard.check_shell("rm -rf $(git rev-parse --show-toplevel)", cwd=cwd).decision == ASK

@@ -245,7 +245,8 @@ class ShellState:
         return [Word(p, word.vars, False, True, (Part(QUOTED, p),), None, literal) for p in found]
 
     def substitution(self, inner: str) -> str | None:
-        """The output of `$(…)` when the text alone tells it (echo, printf, which, pwd)."""
+        """The output of `$(…)` when the text alone tells it (echo, printf, which, pwd, and the
+    work tree `git rev-parse --show-toplevel` names)."""
         from .shell import _Lexer
 
         lexer = _Lexer(inner)
@@ -274,6 +275,11 @@ class ShellState:
             return args[-1]
         if name == "pwd" and self.dir:
             return self.dir
+        if name == "git" and args == ["rev-parse", "--show-toplevel"] and self.dir:
+            from .where import project_root
+
+            root = project_root(self.dir)
+            return root if os.path.exists(posixpath.join(root, ".git")) else None
         return None
 
 

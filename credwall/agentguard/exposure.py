@@ -118,7 +118,7 @@ def exposures(cmd: Command) -> list[tuple[str, str, str]]:
     if reader:
         files += _file_words(cmd)
     elif name in _SENDERS:
-        files += [_sent(w) for w in cmd.argv[1:]]
+        files += [_sent(w) for w in _without_filters(cmd.argv[1:])]
     if name == "git" and operands(args)[:1] and operands(args)[0] in ("show", "diff", "log", "blame", "cat-file", "grep"):
         files += [_word(a.split(":", 1)[-1]) for a in operands(args)[1:]]
         reader = True
@@ -279,6 +279,24 @@ def _sent(word: Word) -> Word:
     if "=@" in text:
         return word._replace(text=text.split("=@", 1)[1])
     return word._replace(dynamic=False)  # a URL or a header built from variables is not a file
+
+
+_FILTER_OPTIONS = ("--exclude", "--include", "--exclude-from", "--include-from", "--filter", "--exclude-dir")
+
+
+def _without_filters(words: tuple[Word, ...]) -> list[Word]:
+    """A sender's arguments minus the patterns of its filters (`rsync --exclude .env` sends
+    everything but .env)."""
+    out: list[Word] = []
+    skip = False
+    for w in words:
+        if skip:
+            skip = False
+        elif w.text in _FILTER_OPTIONS:
+            skip = True
+        elif not w.text.startswith(tuple(f + "=" for f in _FILTER_OPTIONS)):
+            out.append(w)
+    return out
 
 
 def _file_words(cmd: Command) -> list[Word]:
