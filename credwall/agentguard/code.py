@@ -19,7 +19,8 @@ import shlex
 
 from .literals import with_joined_literals
 from .lazyre import LazyRe
-from .shell import Command, piped_text
+from .inputs import piped_text
+from .shell import Command
 
 # interpreter -> the options whose value is code
 INTERPRETERS: dict[str, tuple[str, ...]] = {

@@ -8,13 +8,15 @@ is an ask."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
+from typing import Any, Mapping
 
 from .argv import flag_set, has_words, operands
 from .code import code_files, credential_name, dumps_environment, interpreter_code, printed_variables, reads_files
 from .paths import UNKNOWN, credential_file, pattern_credentials
-from .settings import ASK, DENY
+from .settings import ASK, DENY, Reason
 from .lazyre import LazyRe
 from .shell import Command, Word
 
@@ -404,3 +406,38 @@ def _is_dir(path: str, cwd: str | None) -> bool:
             return False
         path = os.path.join(cwd, path)
     return os.path.isdir(path)
+
+
+def search_reasons(tool: str, args: Mapping[str, Any], path: str, cwd: str | None) -> list[Reason]:
+    """A search tool's own exposures: a `glob` (or `include`) that matches credential files
+    searches inside them; showing every line that matches a credential's name across the whole
+    project prints its values (listing the matching files does not)."""
+    from .shell import FilePattern
+
+    for key in ("glob", "include", "includePattern", "pattern_path", "file_pattern"):
+        value = args.get(key)
+        if not isinstance(value, str) or not value:
+            continue
+        for glob in _braced(value):
+            found = credential_file(glob) or pattern_credentials(FilePattern(cwd or "", glob, True, True))
+            if found and found != UNKNOWN:
+                return [Reason(DENY, "read-credential-file", f"{tool} with {key} {value!r} searches inside credential "
+                                                             f"files ({found}); their values would enter the agent's context")]
+    pattern = next((args[k] for k in ("pattern", "query", "regex") if isinstance(args.get(k), str)), "")
+    mode = str(args.get("output_mode") or args.get("outputMode") or "content")
+    broad = not path or posixpath.normpath(path) in (".", "/", posixpath.normpath(cwd or "."),
+                                                      posixpath.normpath(os.path.expanduser("~")))
+    if broad and mode == "content" and pattern and credential_pattern(pattern):
+        return [Reason(DENY, "read-credential-file",
+                       f"{tool} shows every line matching {pattern!r} across the whole project, which prints the "
+                       f"value from .env and any other file holding it. Search a directory of code, or list matching "
+                       f"files only")]
+    return []
+
+
+def _braced(glob: str) -> list[str]:
+    """`*.{env,json}` → [*.env, *.json] (ripgrep globs take braces)."""
+    m = re.search(r"\{([^{}]*)\}", glob)
+    if not m:
+        return [glob]
+    return [g for option in m.group(1).split(",") for g in _braced(glob[:m.start()] + option + glob[m.end():])][:32]

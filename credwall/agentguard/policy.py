@@ -28,12 +28,11 @@ environment names and fail-open/fail-closed come from an `AgentPolicy`
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 from typing import Any, Callable, Iterable, Mapping
 
 from .literals import joined_literals
-from .paths import DEFAULT_TEMP_DIRS, UNKNOWN, credential_file, hook_config_path, pattern_credentials, read_small
+from .paths import DEFAULT_TEMP_DIRS, credential_file, hook_config_path, read_small
 from .patches import patch_added_text, patch_paths
 from .settings import ALLOW, ASK, DENY, WARN, AgentPolicy, Reason, Verdict, combine
 from .toolcall import strings
@@ -56,48 +55,6 @@ def _mask(secret: str) -> str:
     from ..engine.findings import mask
 
     return mask(secret)
-
-
-def withheld(value: Any, spans: Callable[[str], list[tuple[int, int, str]]], found: list[str]) -> Any:
-    """The JSON value with each secret in its strings replaced by `[REDACTED:rule-id]` (the
-    labels go to `found`), or None when there was nothing to withhold."""
-    def walk(item: Any) -> Any:
-        if isinstance(item, str):
-            cuts = spans(item)
-            if not cuts:
-                return item
-            for start, end, label in sorted(cuts, reverse=True):
-                if label not in found:
-                    found.append(label)
-                item = item[:start] + f"[REDACTED:{label.split(' ', 1)[0]}]" + item[end:]
-            return item
-        if isinstance(item, Mapping):
-            return {k: walk(v) for k, v in item.items()}
-        if isinstance(item, (list, tuple)):
-            return [walk(v) for v in item]
-        return item
-
-    result = walk(value)
-    return result if found else None
-
-
-def _input_detail(tool_input: Any) -> str:
-    """` (`cat config.yml`)` or ` (config/aws.ini)`: what the tool was asked, for the message."""
-    if isinstance(tool_input, Mapping):
-        for key in ("command", "cmd", "file_path", "filePath", "path", "url", "query"):
-            value = tool_input.get(key)
-            if isinstance(value, str) and value:
-                shown = value if len(value) <= 80 else value[:77] + "…"
-                return f" (`{shown}`)" if key in ("command", "cmd") else f" ({shown})"
-    return ""
-
-
-def _braced(glob: str) -> list[str]:
-    """`*.{env,json}` → [*.env, *.json] (ripgrep globs take braces)."""
-    m = re.search(r"\{([^{}]*)\}", glob)
-    if not m:
-        return [glob]
-    return [g for option in m.group(1).split(",") for g in _braced(glob[:m.start()] + option + glob[m.end():])][:32]
 
 
 def _shown(cmd: Command) -> str:
@@ -295,34 +252,15 @@ class Guard:
         return combine(reasons)
 
     def check_search(self, tool: str, args: Any, cwd: str | None = None) -> Verdict:
-        """A search tool (Claude's Grep, VS Code's grep_search): searching inside credential
-        files (their path, or a glob that matches their names) is reading them; showing the
-        lines that match a credential's name across the whole project prints its values."""
-        from .exposure import credential_pattern
-        from .shell import FilePattern
+        """A search tool (Claude's Grep, VS Code's grep_search): its path judged as a read,
+        then what it searches and shows (see exposure.search_reasons)."""
+        from .exposure import search_reasons
 
         args = args if isinstance(args, Mapping) else {}
         path = next((args[k] for k in ("path", "file_path", "filePath", "target_file") if isinstance(args.get(k), str)), "")
         reasons = list(self.check_read(path, None, tool=tool).reasons) if path else []
-        for key in ("glob", "include", "includePattern", "pattern_path", "file_pattern"):
-            value = args.get(key)
-            if isinstance(value, str) and value and not reasons:
-                for glob in _braced(value):
-                    found = credential_file(glob) or pattern_credentials(FilePattern(cwd or "", glob, True, True))
-                    if found and found != UNKNOWN:
-                        reasons.append(Reason(DENY, "read-credential-file",
-                                              f"{tool} with {key} {value!r} searches inside credential files "
-                                              f"({found}); their values would enter the agent's context"))
-                        break
-        pattern = next((args[k] for k in ("pattern", "query", "regex") if isinstance(args.get(k), str)), "")
-        mode = str(args.get("output_mode") or args.get("outputMode") or "content")
-        broad = not path or posixpath.normpath(path) in (".", "/", posixpath.normpath(cwd or "."),
-                                                          posixpath.normpath(os.path.expanduser("~")))
-        if not reasons and broad and mode == "content" and pattern and credential_pattern(pattern):
-            reasons.append(Reason(DENY, "read-credential-file",
-                                  f"{tool} shows every line matching {pattern!r} across the whole project, which "
-                                  f"prints the value from .env and any other file holding it. Search a directory "
-                                  f"of code, or list matching files only"))
+        if not reasons:
+            reasons = search_reasons(tool, args, path, cwd)
         return combine(reasons)
 
     def check_tool_args(self, tool: str, args: Any, *, mcp: bool) -> Verdict:
@@ -364,12 +302,14 @@ class Guard:
         if isinstance(tool_input, Mapping):
             path = next((tool_input[k] for k in ("file_path", "filePath", "path", "notebook_path")
                          if isinstance(tool_input.get(k), str)), "")
+        from .output import input_detail, withheld
+
         found: list[str] = []
         replacement = withheld(response, lambda text: self._spans(path or "tool-output.txt", text, cwd), found)
         if not found:
             return Verdict(ALLOW)
         decision = DENY if action == "block" else WARN
-        detail = _input_detail(tool_input)
+        detail = input_detail(tool_input)
         message = (f"{tool}{detail} read a credential into this session: {', '.join(found)}. It is now in the "
                    f"agent's context and transcript: do not repeat, store or use it; the user should rotate it "
                    f"(where this agent lets a hook replace a tool's output, the agent gets it withheld)")

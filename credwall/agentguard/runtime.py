@@ -8,7 +8,8 @@ a person should look first."""
 from __future__ import annotations
 
 from .code import INTERPRETERS
-from .shell import PROCSUB, SUBST, Command, Word, piped_text
+from .inputs import piped_text
+from .shell import PROCSUB, SUBST, Command, Word
 
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "yash", "busybox"})
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch", "http", "https", "xh", "xhs", "aria2c", "iwr",
