@@ -83,11 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="exit 1 when an item is at least this severe")
     audit.add_argument("--config", metavar="FILE", default=None)
 
-    # Listed for --help; `main` hands these two to credwall.agentguard before parsing.
+    # Listed for --help; `main` hands these to credwall.agentguard before parsing.
     sub.add_parser("agent-hook", help="verdict for one agent hook event (JSON on stdin): see docs/agent-guard.md",
                    add_help=False)
-    sub.add_parser("install-agent-hooks", help="install the agent guard into Claude Code, Cursor, Codex, Copilot",
-                   add_help=False)
+    sub.add_parser("install-agent-hooks", help="install the agent guard into Claude Code, Cursor, Codex, Copilot, "
+                                               "VS Code", add_help=False)
+    sub.add_parser("doctor", help="check that every installed agent guard hook runs and denies", add_help=False)
     sub.add_parser("redact", help="copy text (stdin or files) with every secret replaced by [REDACTED:rule-id]",
                    add_help=False)
 
@@ -272,6 +273,10 @@ def _run(argv: Sequence[str] | None) -> int:
         from .agentguard.cli import install_main
 
         return install_main(words[1:])
+    if words[:1] == ["doctor"]:
+        from .agentguard.doctor import doctor_main
+
+        return doctor_main(words[1:])
     if words[:1] == ["redact"]:  # a streaming filter with its own options
         from .redact import redact_main
 

@@ -162,33 +162,89 @@ def test_claude_mcp_and_web_tools(matcher: Matcher) -> None:
     pre_tool("deny", "WebFetch")(run_hook("claude-code", fetch, matcher)[1])
 
 
-def test_claude_post_tool_use_warns_about_secrets_in_output(matcher: Matcher) -> None:
+def test_claude_post_tool_use_reports_and_withholds_secrets_in_output(matcher: Matcher) -> None:
     secret = tokens.stripe_live()
+    response = {"stdout": f"stripe_key: {secret}\nok\n", "stderr": "", "interrupted": False}
     payload = claude("PostToolUse", tool_name="Bash", tool_use_id="t", tool_input={"command": "cat config.yml"},
-                     tool_response={"stdout": f"stripe_key: {secret}\n", "stderr": "", "interrupted": False})
+                     tool_response=response)
     code, out, _ = run_hook("claude-code", payload, matcher)
     assert out is not None and set(out) == {"systemMessage", "hookSpecificOutput"}
-    assert out["hookSpecificOutput"]["hookEventName"] == "PostToolUse"
-    assert "stripe" in out["hookSpecificOutput"]["additionalContext"]
-    assert out["systemMessage"].startswith("credwall warning: the output of Bash contains a credential")
+    specific = out["hookSpecificOutput"]
+    assert specific["hookEventName"] == "PostToolUse"
+    # the agent and the user are told which tool read which credential
+    assert out["systemMessage"].startswith("credwall warning: Bash (`cat config.yml`) read a credential into this session")
+    assert "stripe" in specific["additionalContext"] and "rotate" in specific["additionalContext"]
+    # the output the agent gets instead: same shape, the secret withheld, the rest untouched
+    assert specific["updatedToolOutput"] == {"stdout": "stripe_key: [REDACTED:stripe-secret-key]\nok\n",
+                                             "stderr": "", "interrupted": False}
+    assert "updatedMCPToolOutput" not in specific
     assert secret not in json.dumps(out)
     blocking = run_hook("claude-code", payload, matcher, policy=AgentPolicy(output_secrets="block"))[1]
     assert blocking is not None and blocking["decision"] == "block" and "stripe" in blocking["reason"]
+    assert run_hook("claude-code", payload, matcher, policy=AgentPolicy(output_secrets="allow"))[1] is None
     clean = claude("PostToolUse", tool_name="Bash", tool_use_id="t", tool_input={"command": "ls"},
                    tool_response={"stdout": "README.md\n", "stderr": ""})
     assert run_hook("claude-code", clean, matcher)[1] is None
 
 
+def test_output_of_a_read_is_judged_as_the_file_and_mcp_output_is_withheld(matcher: Matcher) -> None:
+    password = tokens.password(seed=71)
+    read = claude("PostToolUse", tool_name="Read", tool_use_id="t", tool_input={"file_path": "/srv/app/.env.staging"},
+                  tool_response={"type": "text", "file": {"filePath": "/srv/app/.env.staging", "numLines": 1,
+                                                          "content": f"DB_PASSWORD={password}\n"}})
+    out = run_hook("claude-code", read, matcher)[1]
+    assert out is not None and password not in json.dumps(out)
+    assert "(/srv/app/.env.staging)" in out["systemMessage"]
+    assert out["hookSpecificOutput"]["updatedToolOutput"]["file"]["content"].startswith("DB_PASSWORD=[REDACTED:")
+    token = tokens.npm_token(seed=72)
+    mcp = claude("PostToolUse", tool_name="mcp__github__get_file_contents", tool_use_id="t", tool_input={"path": "ci.env"},
+                 tool_response=[{"type": "text", "text": f"token {token}"}])
+    specific = run_hook("claude-code", mcp, matcher)[1]["hookSpecificOutput"]  # type: ignore[index]
+    assert specific["updatedMCPToolOutput"] == specific["updatedToolOutput"]
+    assert specific["updatedToolOutput"][0]["text"].startswith("token [REDACTED:")
+
+
 def test_claude_prompt_with_a_secret_is_blocked(matcher: Matcher) -> None:
     secret = tokens.github_classic()
     out = run_hook("claude-code", claude("UserPromptSubmit", prompt=f"push with {secret} please"), matcher)[1]
-    assert out is not None and set(out) == {"decision", "reason"}
+    # decision/reason for Claude Code; continue/stopReason for VS Code, which runs these hooks too
+    assert out is not None and set(out) == {"decision", "reason", "continue", "stopReason", "systemMessage"}
     assert out["decision"] == "block" and "the prompt contains a credential: github-pat" in out["reason"]
-    assert secret not in out["reason"]
+    assert out["continue"] is False and out["stopReason"] == out["reason"]
+    assert secret not in json.dumps(out)
     warned = run_hook("claude-code", claude("UserPromptSubmit", prompt=f"push with {secret}"), matcher,
                       policy=AgentPolicy(prompt_secrets="warn"))[1]
     assert warned is not None and warned["hookSpecificOutput"]["hookEventName"] == "UserPromptSubmit"
     assert run_hook("claude-code", claude("UserPromptSubmit", prompt="fix the login bug"), matcher)[1] is None
+
+
+def vscode(event: str, **fields: Any) -> dict[str, Any]:
+    """A VS Code agent-mode payload (common fields in camelCase, tool fields in snake_case)."""
+    return {"timestamp": "2026-02-09T10:30:00.000Z", "cwd": CWD, "sessionId": "s-1", "hookEventName": event,
+            "transcript_path": "/t.json", **fields}
+
+
+def test_vscode_agent_mode(matcher: Matcher) -> None:
+    terminal = vscode("PreToolUse", tool_name="run_in_terminal", tool_use_id="t",
+                      tool_input={"command": "cat .env", "explanation": "x", "isBackground": False})
+    pre_tool("deny", ".env")(run_hook("vscode", terminal, matcher)[1])
+    create = vscode("PreToolUse", tool_name="create_file", tool_use_id="t",
+                    tool_input={"filePath": "/home/dev/project/k.py", "content": f"K = '{tokens.github_classic()}'"})
+    pre_tool("deny", "github-pat")(run_hook("vscode", create, matcher)[1])
+    read = vscode("PreToolUse", tool_name="read_file", tool_use_id="t",
+                  tool_input={"filePath": "/home/dev/project/.env", "startLine": 1, "endLine": 9})
+    pre_tool("deny", ".env")(run_hook("vscode", read, matcher)[1])
+    assert run_hook("vscode", vscode("PreToolUse", tool_name="run_in_terminal", tool_use_id="t",
+                                     tool_input={"command": "npm test"}), matcher)[1] is None
+    prompt = run_hook("vscode", vscode("UserPromptSubmit", prompt=f"use {tokens.github_classic()}"), matcher)[1]
+    assert prompt is not None and prompt["continue"] is False and "github-pat" in prompt["stopReason"]
+    post = vscode("PostToolUse", tool_name="run_in_terminal", tool_use_id="t", tool_input={"command": "cat x"},
+                  tool_response=f"x {tokens.stripe_live()}")
+    out = run_hook("vscode", post, matcher)[1]
+    assert out is not None and "run_in_terminal (`cat x`)" in out["systemMessage"]
+    assert "updatedToolOutput" not in out["hookSpecificOutput"]  # VS Code does not document replacing output
+    # the Claude entries VS Code runs from .claude/settings.json get the same payloads
+    pre_tool("deny", ".env")(run_hook("claude-code", terminal, matcher)[1])
 
 
 def test_events_the_guard_does_not_handle_pass(matcher: Matcher) -> None:
@@ -287,8 +343,14 @@ def test_cursor_pre_tool_use_and_prompt_and_post(matcher: Matcher) -> None:
     assert run_hook("cursor", cursor("beforeSubmitPrompt", prompt="hello", attachments=[]), matcher)[1] == {"continue": True}
     post = cursor("postToolUse", tool_name="Shell", tool_use_id="abc", cwd=CWD, duration=12,
                   tool_input={"command": "cat x"}, tool_output=json.dumps({"exitCode": 0, "stdout": f"k={secret}"}))
-    out = run_hook("cursor", post, matcher)[1]
+    code, out, err = run_hook("cursor", post, matcher)
     assert out is not None and set(out) == {"additional_context"} and "pypi" in out["additional_context"]
+    assert "Shell (`cat x`) read a credential" in err  # the user sees it in the hooks log
+    mcp = cursor("postToolUse", tool_name="MCP:db_query", tool_use_id="abc", cwd=CWD, tool_input={"q": "x"},
+                 tool_output=json.dumps({"rows": [f"{secret}"]}))
+    out = run_hook("cursor", mcp, matcher)[1]
+    assert out is not None and out["updated_mcp_tool_output"]["rows"][0].startswith("[REDACTED:")
+    assert secret not in json.dumps(out)
 
 
 # --- Copilot ------------------------------------------------------------------------------------
@@ -432,3 +494,14 @@ def test_default_configuration_and_matcher(tmp_path: Path, monkeypatch: pytest.M
     denied = hook(f"export AWS_ACCESS_KEY_ID={tokens.aws_key_id()}")
     assert denied is not None and denied["hookSpecificOutput"]["permissionDecision"] == "deny"
     assert hook(f"git remote add o https://{tokens.github_classic()}@github.com/a/b") is None  # disabled in config
+
+
+def test_the_keyword_gate_is_on_with_the_built_in_rules() -> None:
+    """Analyser rules have no keywords; they must not switch off the gate that keeps a plain
+    shell command from loading the matcher (about 10 ms of every hook call)."""
+    from credwall.agentguard.cli import _rule_keywords
+    from credwall.engine.session import load_config
+
+    keywords = _rule_keywords(load_config(None))()
+    assert keywords is not None and "ghp_" in keywords
+    assert not any(k in "npm test -- --watch=false && git status --short" for k in keywords)

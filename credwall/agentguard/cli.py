@@ -158,16 +158,18 @@ def hook_main(argv: Sequence[str] | None = None, *, policy: AgentPolicy | None =
 
 
 def _rule_keywords(config: Any) -> Callable[[], frozenset[str] | None]:
-    """Every keyword of the built-in rules (a superset of those in force once the config
-    disables some), or None when the config adds packs or a rule has no keyword: then there is
-    no cheap gate and the matcher always runs."""
+    """Every keyword of the built-in pattern rules (a superset of those in force once the config
+    disables some), or None when the config adds packs or a pattern rule has no keyword: then
+    there is no cheap gate and the matcher always runs. Analyser rules (an env file's values,
+    an MCP config's literals) have no keywords and no pattern: the gate does not judge files,
+    only text (a command, a prompt, a tool's output), which no analyser reads."""
     def keywords() -> frozenset[str] | None:
         extra = getattr(config, "extra_rules", None)
         if extra:
             return None
         from ..engine.rules import load_rules
 
-        rules = load_rules()
+        rules = [rule for rule in load_rules() if rule.analyser is None]
         if any(not rule.keywords for rule in rules):
             return None
         return frozenset(k for rule in rules for k in rule.keywords)
@@ -175,52 +177,68 @@ def _rule_keywords(config: Any) -> Callable[[], frozenset[str] | None]:
 
 
 def _allow() -> Any:
-    from .policy import Verdict
+    from .settings import Verdict
 
     return Verdict("allow")
 
 
 def install_main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
                  stderr: TextIO | None = None) -> int:
-    """`credwall install-agent-hooks [--agent NAME]... [--dry-run] [--uninstall] [--root DIR]
-    [--command CMD] [--no-deny-rules]`. Exit 0 done, 2 usage error or a file that cannot be
-    merged (nothing is written then)."""
+    """`credwall install-agent-hooks [--agent NAME]... [--scope project|user] [--shared] [--dry-run]
+    [--uninstall] [--root DIR] [--home DIR] [--command CMD] [--no-deny-rules] [--no-fail-closed]`.
+    Exit 0 done, 2 usage error or a file that cannot be merged (nothing is written then)."""
     import argparse
     import os
 
-    from .install import AGENT_FILES, AGENT_NOTES, InstallError, apply, credwall_command, plan
+    from .install import (AGENT_FILES, AGENT_NOTES, DEFAULT_AGENTS, SCOPES, InstallError, apply, plan)
 
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     parser = argparse.ArgumentParser(prog="credwall install-agent-hooks",
                                      description="Install credwall's agent guard hooks for Claude Code, Cursor, "
-                                                 "Codex and Copilot.")
+                                                 "Codex, Copilot and VS Code agent mode.")
     parser.add_argument("--agent", action="append", choices=tuple(AGENT_FILES), dest="agents",
-                        help="only this agent (repeatable; default: all four)")
+                        help=f"only this agent (repeatable; default: {', '.join(DEFAULT_AGENTS)})")
+    parser.add_argument("--scope", choices=SCOPES, default="project",
+                        help="project (default) or user: every project of this user (files under --home)")
+    parser.add_argument("--shared", action="store_true",
+                        help="write the project files teams commit (Claude: .claude/settings.json) instead of "
+                             "the local one (.claude/settings.local.json)")
     parser.add_argument("--dry-run", action="store_true", help="print the changes as a diff; write nothing")
     parser.add_argument("--uninstall", action="store_true", help="remove only what install added")
     parser.add_argument("--root", default=None, help="the project root (default: the git work tree, else .)")
+    parser.add_argument("--home", default=None, help="the home directory for --scope user (default: ~)")
     parser.add_argument("--command", default=None, metavar="CMD",
-                        help="how hooks run credwall (default: the absolute path of this credwall)")
+                        help="how hooks run credwall, used as given (default: a launcher that finds credwall on "
+                             "every machine and blocks the call where it cannot)")
     parser.add_argument("--no-deny-rules", action="store_true",
                         help="do not add Claude Code permissions.deny Read(…) rules")
+    parser.add_argument("--no-fail-closed", action="store_true",
+                        help="leave out the agents' own fail-closed options (Claude Code onFailure, Cursor "
+                             "failClosed), for versions that reject them")
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
-    root = args.root
-    if root is None:
-        from ..sources.git import toplevel
+    if args.scope == "user":
+        base = os.path.abspath(os.path.expanduser(args.home or "~"))
+        shown = "~/" if not args.home else base.rstrip("/") + "/"
+    else:
+        base = args.root
+        if base is None:
+            from ..sources.git import toplevel
 
-        root = toplevel() or os.getcwd()
-    agents = args.agents or list(AGENT_FILES)
+            base = toplevel() or os.getcwd()
+        shown = ""
+    agents = args.agents or list(DEFAULT_AGENTS)
     import shlex
 
-    prefix = shlex.split(args.command) if args.command else credwall_command()
+    prefix = shlex.split(args.command) if args.command else None
     try:
-        changes = plan(root, agents, prefix, uninstall=args.uninstall, deny_rules=not args.no_deny_rules)
+        changes = plan(base, agents, prefix, uninstall=args.uninstall, deny_rules=not args.no_deny_rules,
+                       scope=args.scope, shared=args.shared, fail_closed=not args.no_fail_closed)
         if not args.dry_run:
-            apply(root, changes)
+            apply(base, changes)
     except (InstallError, OSError) as exc:
         err.write(f"credwall install-agent-hooks: {exc}\n")
         return EXIT_USAGE
@@ -229,11 +247,13 @@ def install_main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = N
         if args.dry_run and change.action != "unchanged":
             out.write(change.diff())
         out.write(f"{'would be ' if args.dry_run and change.action != 'unchanged' else ''}{verb[change.action]}: "
-                  f"{change.path}\n")
+                  f"{shown}{change.path}\n")
     if args.dry_run:
         out.write("dry run: nothing was written\n")
     elif not args.uninstall:
-        out.write(f"hooks run: {shlex.join(prefix)} agent-hook --agent <agent>\n")
+        how = "as given" if prefix else "through a launcher that finds credwall on each machine and blocks the call " \
+                                        "where it cannot"
+        out.write(f"hooks run credwall {how}; check them with `credwall doctor`\n")
         for agent in agents:
             out.write(f"- {AGENT_NOTES[agent]}\n")
     return EXIT_OK

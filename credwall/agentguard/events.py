@@ -6,6 +6,15 @@
 | Codex | the same names and fields (`apply_patch` carries its patch in `tool_input.command`) | as Claude, but `PreToolUse` honours only `deny`: an *ask* is sent as a deny that says to run the command yourself |
 | Cursor | `beforeShellExecution`, `beforeMCPExecution`, `beforeReadFile`, `preToolUse`, `beforeSubmitPrompt`, `postToolUse` | `permission` allow/deny/ask + `user_message` + `agent_message`; `continue` for prompts; `additional_context` after a tool |
 | Copilot | `preToolUse`, `postToolUse`, `userPromptSubmitted` (camelCase: `toolName`, `toolArgs` as a JSON string, `toolResult`, `prompt`; or the VS Code form with `hook_event_name`) | `permissionDecision` + `permissionDecisionReason` (only `preToolUse` output is read) |
+| VS Code (agent mode) | `PreToolUse`, `PostToolUse`, `UserPromptSubmit` (`hookEventName`, `tool_name`, `tool_input` with camelCase fields, `tool_response`, `prompt`) | as Claude for tools; a prompt is stopped with `continue: false` + `stopReason` |
+
+VS Code also runs the hooks of `.claude/settings.json` and `.github/hooks/*.json` with its own
+payloads, so every agent's parser reads `hookEventName` as well as `hook_event_name`.
+
+After a tool has run (PostToolUse), a credential in its output is reported to the agent and the
+user, naming the tool and its command or file; where the agent lets a hook replace the output
+the agent sees (Claude Code and Codex `updatedToolOutput`, `updatedMCPToolOutput` for MCP tools,
+Cursor `updated_mcp_tool_output`), it gets the output with the secret withheld.
 
 An allow prints nothing where the agent reads "no output" as "no opinion" (Claude Code, Codex,
 Copilot): printing `allow` would skip the agent's own permission prompts. Sources for every field
@@ -18,9 +27,15 @@ import json
 import os
 from typing import Any, Mapping, NamedTuple
 
-from .policy import ALLOW, ASK, DENY, WARN, Guard, Reason, Verdict, patch_added_text, patch_paths, strings
+from .patches import patch_added_text, patch_paths
+from .settings import ALLOW, ASK, DENY, WARN, Reason, Verdict, combine
+from .toolcall import strings
 
-AGENTS = ("claude-code", "cursor", "codex", "copilot")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .policy import Guard
+
+AGENTS = ("claude-code", "cursor", "codex", "copilot", "vscode")
 
 # What an action is, whatever the agent calls it.
 SHELL, WRITE, READ, SEARCH, MCP, OUTBOUND, PROMPT, OUTPUT, NONE = (
@@ -53,6 +68,7 @@ class Action(NamedTuple):
     cwd: str | None = None
     content: str | None = None  # a write's whole new content (Write, create)
     edits: tuple[tuple[str, str], ...] = ()  # a write's (old, new) replacements (Edit, MultiEdit)
+    response: Any = None  # after a tool ran: its output as the agent sent it (JSON)
 
 
 class Event(NamedTuple):
@@ -117,7 +133,8 @@ def _write_parts(args: Mapping[str, Any]) -> tuple[str | None, tuple[tuple[str, 
         if isinstance(args.get(key), str):
             return args[key], ()
     pairs: list[tuple[str, str]] = []
-    items = args.get("edits") if isinstance(args.get("edits"), list) else [args]
+    edits = args.get("edits")
+    items = edits if isinstance(edits, list) else [args]
     for item in items:
         if not isinstance(item, Mapping):
             continue
@@ -153,13 +170,7 @@ def tool_action(tool: str, args: Any, cwd: str | None, *, agent: str) -> Action:
     if lowered in _READ_TOOLS:
         return Action(READ, tool, paths=(_path_of(args),), cwd=cwd)
     if lowered in _SEARCH_TOOLS:
-        paths = [_path_of(args)]
-        if isinstance(args, Mapping):
-            for key in ("glob", "include", "includePattern", "pattern_path"):
-                value = args.get(key)
-                if isinstance(value, str):
-                    paths.append(value)
-        return Action(SEARCH, tool, paths=tuple(p for p in paths if p), cwd=cwd)
+        return Action(SEARCH, tool, paths=(_path_of(args),) if _path_of(args) else (), args=args, cwd=cwd)
     if lowered in _OUTBOUND_TOOLS:
         return Action(OUTBOUND, tool, args=args, cwd=cwd)
     if lowered.startswith(("mcp__", "mcp_", "mcp:", "mcp.")) or lowered == "mcp" or (
@@ -179,7 +190,7 @@ def parse_event(agent: str, payload: Any, event_hint: str | None = None) -> Even
     """The event a hook payload describes, in the agent's documented format."""
     if not isinstance(payload, Mapping):
         raise PayloadError("the payload is not a JSON object")
-    if agent in ("claude-code", "codex"):
+    if agent in ("claude-code", "codex", "vscode"):
         return _claude_like(agent, payload, event_hint)
     if agent == "cursor":
         return _cursor(payload, event_hint)
@@ -188,8 +199,19 @@ def parse_event(agent: str, payload: Any, event_hint: str | None = None) -> Even
     raise PayloadError(f"unknown agent {agent!r}")
 
 
+def _event_name(payload: Mapping[str, Any], hint: str | None) -> Any:
+    """The event's name: `hook_event_name`, or VS Code's `hookEventName`, or --event."""
+    return payload.get("hook_event_name") or payload.get("hookEventName") or hint
+
+
+def output_action(tool: str, tool_input: Any, response: Any, cwd: str | None) -> Action:
+    """After a tool ran: what it was asked (for the message) and what it returned."""
+    response = _obj(response)
+    return Action(OUTPUT, tool, text="\n".join(strings(response)), args=_obj(tool_input), cwd=cwd, response=response)
+
+
 def _claude_like(agent: str, payload: Mapping[str, Any], hint: str | None) -> Event:
-    name = payload.get("hook_event_name") or hint
+    name = _event_name(payload, hint)
     if not isinstance(name, str):
         raise PayloadError("field 'hook_event_name' is missing")
     cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
@@ -198,8 +220,7 @@ def _claude_like(agent: str, payload: Mapping[str, Any], hint: str | None) -> Ev
         return Event(agent, name, PRE, tool_action(tool, payload.get("tool_input"), cwd, agent=agent))
     if name == "PostToolUse":
         tool = _require(payload, "tool_name", str)
-        output = "\n".join(strings(_obj(payload.get("tool_response"))))
-        return Event(agent, name, POST, Action(OUTPUT, tool, text=output, cwd=cwd))
+        return Event(agent, name, POST, output_action(tool, payload.get("tool_input"), payload.get("tool_response"), cwd))
     if name == "UserPromptSubmit":
         prompt = _require(payload, "prompt", str)
         return Event(agent, name, PROMPT_PHASE, Action(PROMPT, text=prompt, cwd=cwd))
@@ -211,7 +232,7 @@ _CURSOR_EVENTS = ("beforeShellExecution", "beforeMCPExecution", "beforeReadFile"
 
 
 def _cursor(payload: Mapping[str, Any], hint: str | None) -> Event:
-    name = payload.get("hook_event_name") or hint
+    name = _event_name(payload, hint)
     if not isinstance(name, str):
         raise PayloadError("field 'hook_event_name' is missing")
     cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
@@ -235,8 +256,8 @@ def _cursor(payload: Mapping[str, Any], hint: str | None) -> Event:
         return Event("cursor", name, PROMPT_PHASE, Action(PROMPT, text=_require(payload, "prompt", str), cwd=cwd))
     if name in ("postToolUse", "afterShellExecution", "afterMCPExecution"):
         output = payload.get("tool_output", payload.get("output", payload.get("result_json")))
-        text = "\n".join(strings(_obj(output)))
-        return Event("cursor", name, POST, Action(OUTPUT, str(payload.get("tool_name") or "shell"), text=text, cwd=cwd))
+        tool_input = payload.get("tool_input") if "tool_input" in payload else {"command": payload.get("command")}
+        return Event("cursor", name, POST, output_action(str(payload.get("tool_name") or "shell"), tool_input, output, cwd))
     return Event("cursor", name, OTHER, Action(NONE, cwd=cwd))
 
 
@@ -245,8 +266,8 @@ _COPILOT_NAMES = {"pretooluse": "preToolUse", "posttooluse": "postToolUse", "use
 
 
 def _copilot(payload: Mapping[str, Any], hint: str | None) -> Event:
-    vscode = isinstance(payload.get("hook_event_name"), str)
-    raw = payload.get("hook_event_name") if vscode else hint
+    vscode = isinstance(payload.get("hook_event_name") or payload.get("hookEventName"), str)
+    raw = _event_name(payload, None) if vscode else hint
     if raw is None:  # camelCase payloads do not name their event: the fields do
         raw = ("postToolUse" if "toolResult" in payload else "preToolUse" if "toolName" in payload
                else "userPromptSubmitted" if "prompt" in payload else None)
@@ -260,9 +281,11 @@ def _copilot(payload: Mapping[str, Any], hint: str | None) -> Event:
         tool = _require(payload, tool_key, str)
         return Event("copilot", name, PRE, tool_action(tool, payload.get(args_key), cwd, agent="copilot"), vscode)
     if name == "postToolUse":
-        result = payload.get("tool_result" if vscode else "toolResult")
-        text = "\n".join(strings(_obj(result)))
-        return Event("copilot", name, POST, Action(OUTPUT, str(payload.get(tool_key) or ""), text=text, cwd=cwd), vscode)
+        result = payload.get("tool_response", payload.get("tool_result")) if vscode else payload.get("toolResult")
+        if isinstance(result, Mapping) and isinstance(result.get("textResultForLlm"), str):
+            result = result["textResultForLlm"]
+        return Event("copilot", name, POST, output_action(str(payload.get(tool_key) or ""), payload.get(args_key),
+                                                          result, cwd), vscode)
     if name == "userPromptSubmitted":
         return Event("copilot", name, PROMPT_PHASE, Action(PROMPT, text=_require(payload, "prompt", str), cwd=cwd), vscode)
     return Event("copilot", name, OTHER, Action(NONE, cwd=cwd), vscode)
@@ -283,20 +306,18 @@ def decide(guard: Guard, event: Event) -> Verdict:
         verdicts = [guard.check_read(p, action.text or None, tool=action.tool or "read") for p in action.paths if p]
         return _merge(verdicts)
     if action.kind == SEARCH:
-        return _merge([guard.check_read(p, None, tool=action.tool or "search") for p in action.paths])
+        return guard.check_search(action.tool or "search", action.args, action.cwd)
     if action.kind in (MCP, OUTBOUND):
         return guard.check_tool_args(action.tool, action.args, mcp=action.kind == MCP)
     if action.kind == PROMPT:
         return guard.check_text(action.text, what="prompt", action=policy.prompt_secrets, rule="secret-in-prompt")
     if action.kind == OUTPUT:
-        return guard.check_text(action.text, what=f"output of {action.tool or 'the tool'}",
-                                action=policy.output_secrets, rule="secret-in-output")
+        return guard.check_output(action.tool or "the tool", action.response if action.response is not None
+                                  else action.text, action.args, action=policy.output_secrets, cwd=action.cwd)
     return Verdict(ALLOW)
 
 
 def _merge(verdicts: list[Verdict]) -> Verdict:
-    from .policy import combine
-
     return combine(r for v in verdicts for r in v.reasons)
 
 
@@ -328,10 +349,10 @@ def render(event: Event, verdict: Verdict) -> tuple[str, str]:
         return _allow_output(event), ""
     message = user_message(verdict)
     agent, phase = event.agent, event.phase
-    if agent in ("claude-code", "codex"):
+    if agent in ("claude-code", "codex", "vscode"):
         return _claude_like_output(event, verdict, message), ""
     if agent == "cursor":
-        return _cursor_output(event, verdict, message), message if phase == POST and event.name != "postToolUse" else ""
+        return _cursor_output(event, verdict, message), message if phase == POST else ""
     # copilot: only preToolUse output is processed
     if phase == PRE:
         final = decision if decision != WARN else ALLOW
@@ -370,13 +391,20 @@ def _claude_like_output(event: Event, verdict: Verdict, message: str) -> str:
                                              "permissionDecisionReason": reason},
                       "systemMessage": reason})
     if event.phase == POST:
+        specific: dict[str, Any] = {"hookEventName": "PostToolUse", "additionalContext": message}
+        if verdict.replacement is not None and event.agent in ("claude-code", "codex"):
+            specific["updatedToolOutput"] = verdict.replacement
+            if event.action.tool.startswith("mcp__"):
+                specific["updatedMCPToolOutput"] = verdict.replacement
+        out: dict[str, Any] = {"systemMessage": message, "hookSpecificOutput": specific}
         if decision == DENY:
-            return _dump({"decision": "block", "reason": message, "systemMessage": message})
-        return _dump({"systemMessage": message,
-                      "hookSpecificOutput": {"hookEventName": "PostToolUse", "additionalContext": message}})
+            out.update({"decision": "block", "reason": message})
+        return _dump(out)
     if event.phase == PROMPT_PHASE:
         if decision == DENY:
-            return _dump({"decision": "block", "reason": message})
+            # `continue: false` stops the prompt where `decision` is not read (VS Code runs these hooks too)
+            return _dump({"decision": "block", "reason": message, "continue": False, "stopReason": message,
+                          "systemMessage": message} if event.agent != "codex" else {"decision": "block", "reason": message})
         return _dump({"systemMessage": message,
                       "hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": message}})
     return ""
@@ -391,7 +419,10 @@ def _cursor_output(event: Event, verdict: Verdict, message: str) -> str:
         return _dump({"continue": True, "user_message": message})
     if event.phase == POST:
         if name == "postToolUse":
-            return _dump({"additional_context": message})
+            out: dict[str, Any] = {"additional_context": message}
+            if verdict.replacement is not None and event.action.tool.lower().startswith(("mcp", "mcp_", "mcp:")):
+                out["updated_mcp_tool_output"] = verdict.replacement
+            return _dump(out)
         return _dump({})
     if decision == WARN:
         return _dump({"permission": "allow", "user_message": message, "agent_message": message})
@@ -415,6 +446,8 @@ def failure_output(agent: str, message: str, *, fail_closed: bool, event: Event 
         return _dump({"decision": "block", "reason": text, "systemMessage": text}), text
     if agent == "cursor":
         return _dump({"permission": "deny", "continue": False, "user_message": text, "agent_message": text}), text
+    if agent == "vscode":  # VS Code reads `decision` only after a tool: stop the session instead
+        return _dump({"continue": False, "stopReason": text, "systemMessage": text}), text
     return _dump({"permissionDecision": "deny", "permissionDecisionReason": text}), text
 
 

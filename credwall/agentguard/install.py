@@ -1,19 +1,32 @@
 """`credwall install-agent-hooks`: write the guard's hook entries into each agent's config.
 
-| agent | file | entries |
-|---|---|---|
-| Claude Code | `.claude/settings.json` | `hooks.PreToolUse` / `PostToolUse` / `UserPromptSubmit`, and `permissions.deny` `Read(…)` rules for secret files |
-| Cursor | `.cursor/hooks.json` | `beforeShellExecution`, `beforeMCPExecution`, `beforeReadFile`, `preToolUse` (write tools), `postToolUse`, `beforeSubmitPrompt` |
-| Codex | `.codex/hooks.json` | `hooks.PreToolUse` / `PostToolUse` / `UserPromptSubmit` |
-| Copilot | `.github/hooks/hooks.json` | `preToolUse`, `postToolUse`, `userPromptSubmitted` |
+| agent | project file (default: local) | with `--shared` | `--scope user` (under ~) |
+|---|---|---|---|
+| Claude Code | `.claude/settings.local.json` | `.claude/settings.json` | `.claude/settings.json` |
+| Cursor | `.cursor/hooks.json` | the same | `.cursor/hooks.json` |
+| Codex | `.codex/hooks.json` | the same | `.codex/hooks.json` |
+| Copilot | `.github/hooks/hooks.json` | the same | `.copilot/hooks/credwall.json` |
+| VS Code (agent mode) | `.github/hooks/credwall-vscode.json` | the same | `.copilot/hooks/credwall-vscode.json` |
+
+Claude Code gets `hooks.PreToolUse` / `PostToolUse` / `UserPromptSubmit` and `permissions.deny`
+`Read(…)` rules for secret files; Cursor `beforeShellExecution`, `beforeMCPExecution`,
+`beforeReadFile`, `preToolUse` (write tools), `postToolUse`, `beforeSubmitPrompt`; Codex, Copilot
+and VS Code their `PreToolUse` / `PostToolUse` / `UserPromptSubmit` events.
+
+Every entry runs the launcher of credwall.agentguard.launcher, never a bare path: it finds
+credwall on whichever machine the file lands on and blocks the call when it cannot. Only files
+that stay on this machine (Claude's `settings.local.json`, which is also added to
+`.git/info/exclude`, and user-scope files) also name the credwall this install ran from. Where an
+agent has a fail-closed setting of its own it is set too: Claude Code `"onFailure": "block"`
+(2.1.295 and later), Cursor `"failClosed": true`; `--no-fail-closed` leaves them out for older
+versions.
 
 Existing JSON is merged, never replaced: user keys and other hooks stay where they are. Our
-hook entries are recognised by their command (`… agent-hook --agent <name>`), which runs the
-credwall executable by ABSOLUTE path, because agents spawn hooks with their own PATH. The
+hook entries are recognised by their command (`… agent-hook --agent <name>`). The
 `permissions.deny` rules a Claude Code settings file already had are never touched; the ones we
-add are listed in `.claude/credwall-agent-guard.json` so `--uninstall` removes exactly those.
-Installing twice changes nothing; `--uninstall` removes only what install added (and a file that
-is left empty).
+add are listed in a sidecar (`credwall-agent-guard.json` next to it, `.local.json` for the local
+file) so `--uninstall` removes exactly those. Installing twice changes nothing; `--uninstall`
+removes only what install added (and a file that is left empty), from every file of the scope.
 """
 
 from __future__ import annotations
@@ -22,16 +35,31 @@ import difflib
 import json
 import os
 import re
-import shlex
 import sys
 from typing import Any, Callable, NamedTuple, Sequence
 
+from .launcher import explicit_command, posix_command, powershell_command
+
+# Project files shared through the repository, by agent (the `--shared` targets).
 AGENT_FILES = {
     "claude-code": ".claude/settings.json",
     "cursor": ".cursor/hooks.json",
     "codex": ".codex/hooks.json",
     "copilot": ".github/hooks/hooks.json",
+    "vscode": ".github/hooks/credwall-vscode.json",
 }
+# Agents with a project file of their own that is not committed: the default target.
+LOCAL_FILES = {"claude-code": ".claude/settings.local.json"}
+# User-level files, relative to the home directory.
+USER_FILES = {
+    "claude-code": ".claude/settings.json",
+    "cursor": ".cursor/hooks.json",
+    "codex": ".codex/hooks.json",
+    "copilot": ".copilot/hooks/credwall.json",
+    "vscode": ".copilot/hooks/credwall-vscode.json",
+}
+DEFAULT_AGENTS = ("claude-code", "cursor", "codex", "copilot")  # VS Code runs the Claude and Copilot entries too
+SCOPES = ("project", "user")
 SIDECAR = ".claude/credwall-agent-guard.json"
 HOOK_TIMEOUT_SECONDS = 30  # the first run builds the rule caches; later runs take milliseconds
 
@@ -41,6 +69,7 @@ CLAUDE_EVENTS: tuple[tuple[str, str | None], ...] = (
     ("UserPromptSubmit", None),
 )
 CODEX_EVENTS = ("PreToolUse", "PostToolUse", "UserPromptSubmit")
+VSCODE_EVENTS = ("PreToolUse", "PostToolUse", "UserPromptSubmit")
 CURSOR_EVENTS: tuple[tuple[str, str | None], ...] = (
     ("beforeShellExecution", None),
     ("beforeMCPExecution", None),
@@ -65,7 +94,27 @@ CLAUDE_DENY_RULES = (
     "Read(~/.pypirc)", "Read(~/.ssh/id_*)",
 )
 
-_OURS_RE = re.compile(r"agent-hook\s+--agent\s+['\"]?(claude-code|cursor|codex|copilot)\b")
+_OURS_RE = re.compile(r"agent-hook'?\s+'?--agent'?\s+['\"]?(claude-code|cursor|codex|copilot|vscode)\b")
+_EXCLUDE_NOTE = "# credwall agent guard: machine-local hook settings"
+
+
+class Commands(NamedTuple):
+    """How the entries of one file run credwall."""
+
+    posix: Callable[[str, str | None], str]
+    powershell: Callable[[str, str | None], str]
+    fail_closed: bool  # set the agents' own fail-closed options
+
+
+def commands(prefix: Sequence[str] | None = None, local_path: str | None = None, fail_closed: bool = True) -> Commands:
+    """The launcher (with this machine's credwall first, for machine-local files), or the
+    user's own --command as given."""
+    if prefix:
+        fixed = list(prefix)
+        return Commands(lambda agent, event: explicit_command(fixed, agent, event),
+                        lambda agent, event: explicit_command(fixed, agent, event), fail_closed)
+    return Commands(lambda agent, event: posix_command(agent, event, local_path),
+                    lambda agent, event: powershell_command(agent, event), fail_closed)
 
 
 class InstallError(Exception):
@@ -96,8 +145,8 @@ class Change(NamedTuple):
 
 
 def credwall_command() -> list[str]:
-    """The absolute command that runs credwall: the `credwall` script next to this Python (a
-    venv), else the one on PATH, else `python -m credwall` by absolute interpreter path."""
+    """The absolute command that runs credwall on this machine: the `credwall` script next to
+    this Python (a venv), else the one on PATH, else `python -m credwall` by absolute path."""
     import shutil
 
     exe_dir = os.path.dirname(os.path.abspath(sys.executable))
@@ -109,16 +158,6 @@ def credwall_command() -> list[str]:
     if found:
         return [os.path.abspath(found)]
     return [os.path.abspath(sys.executable), "-m", "credwall"]
-
-
-def hook_command(prefix: Sequence[str], agent: str, event: str | None = None) -> str:
-    args = [*prefix, "agent-hook", "--agent", agent] + (["--event", event] if event else [])
-    return shlex.join(args)
-
-
-def _powershell_command(prefix: Sequence[str], agent: str, event: str) -> str:
-    quoted = ["'" + p.replace("'", "''") + "'" for p in prefix]
-    return "& " + " ".join(quoted) + f" agent-hook --agent {agent} --event {event}"
 
 
 def _is_ours(command: Any) -> bool:
@@ -230,12 +269,12 @@ def _nested_hooks(data: dict[str, Any], path: str, events: Sequence[tuple[str, s
 
 def _flat_hooks(data: dict[str, Any], path: str, events: Sequence[tuple[str, str | None]],
                 entry: Callable[[str], dict[str, Any]], is_ours: Callable[[dict[str, Any]], bool],
-                uninstall: bool) -> None:
+                uninstall: bool, version: bool = True) -> None:
     """Cursor / Copilot shape: {"version": 1, "hooks": {"<event>": [{command…}]}}."""
     if uninstall and "hooks" not in data:
         return
     hooks = _table(data, "hooks", path)
-    if not uninstall:
+    if not uninstall and version:
         data.setdefault("version", 1)
     wanted = dict(events)
     touched = False
@@ -266,11 +305,12 @@ def _flat_hooks(data: dict[str, Any], path: str, events: Sequence[tuple[str, str
             entries.append(mine)
 
 
-def _claude(data: dict[str, Any], path: str, prefix: Sequence[str], uninstall: bool,
+def _claude(data: dict[str, Any], path: str, run: Commands, uninstall: bool,
             sidecar: dict[str, Any], deny_rules: bool) -> None:
-    command = hook_command(prefix, "claude-code")
-    _nested_hooks(data, path, CLAUDE_EVENTS,
-                  lambda: {"type": "command", "command": command, "timeout": HOOK_TIMEOUT_SECONDS}, uninstall)
+    entry = {"type": "command", "command": run.posix("claude-code", None), "timeout": HOOK_TIMEOUT_SECONDS}
+    if run.fail_closed:
+        entry["onFailure"] = "block"  # a hook that cannot start, times out or crashes blocks the call
+    _nested_hooks(data, path, CLAUDE_EVENTS, lambda: dict(entry), uninstall)
     added = [r for r in sidecar.get("deny_rules_added", []) if isinstance(r, str)]
     if uninstall:
         perms = data.get("permissions")
@@ -291,31 +331,43 @@ def _claude(data: dict[str, Any], path: str, prefix: Sequence[str], uninstall: b
                 added.append(rule)
     if added:
         sidecar["version"] = 1
-        sidecar["note"] = ("permissions.deny rules added to .claude/settings.json by `credwall install-agent-hooks`; "
+        sidecar["note"] = (f"permissions.deny rules added to {path} by `credwall install-agent-hooks`; "
                            "`credwall install-agent-hooks --uninstall` removes exactly these")
         sidecar["deny_rules_added"] = added
 
 
-def _codex(data: dict[str, Any], path: str, prefix: Sequence[str], uninstall: bool) -> None:
-    command = hook_command(prefix, "codex")
+def _codex(data: dict[str, Any], path: str, run: Commands, uninstall: bool) -> None:
+    command = run.posix("codex", None)
     _nested_hooks(data, path, tuple((e, None) for e in CODEX_EVENTS),
                   lambda: {"type": "command", "command": command, "timeout": HOOK_TIMEOUT_SECONDS}, uninstall)
 
 
-def _cursor(data: dict[str, Any], path: str, prefix: Sequence[str], uninstall: bool) -> None:
-    command = hook_command(prefix, "cursor")
-    _flat_hooks(data, path, CURSOR_EVENTS, lambda event: {"command": command},
-                lambda e: _is_ours(e.get("command")), uninstall)
+def _cursor(data: dict[str, Any], path: str, run: Commands, uninstall: bool) -> None:
+    entry: dict[str, Any] = {"command": run.posix("cursor", None)}
+    if run.fail_closed:
+        entry["failClosed"] = True  # a hook that fails blocks the action instead of allowing it
+    _flat_hooks(data, path, CURSOR_EVENTS, lambda event: dict(entry), lambda e: _is_ours(e.get("command")), uninstall)
 
 
-def _copilot(data: dict[str, Any], path: str, prefix: Sequence[str], uninstall: bool) -> None:
+def _copilot(data: dict[str, Any], path: str, run: Commands, uninstall: bool) -> None:
     def entry(event: str) -> dict[str, Any]:
-        return {"type": "command", "bash": hook_command(prefix, "copilot", event),
-                "powershell": _powershell_command(prefix, "copilot", event),
+        return {"type": "command", "bash": run.posix("copilot", event), "powershell": run.powershell("copilot", event),
                 "timeoutSec": HOOK_TIMEOUT_SECONDS, "comment": COPILOT_COMMENT}
 
     _flat_hooks(data, path, tuple((e, None) for e in COPILOT_EVENTS), entry,
                 lambda e: _is_ours(e.get("bash")) or _is_ours(e.get("powershell")), uninstall)
+
+
+def _vscode(data: dict[str, Any], path: str, run: Commands, uninstall: bool) -> None:
+    def entry(event: str) -> dict[str, Any]:
+        # Copilot CLI loads every .json in the same directories and knows `bash`/`powershell`;
+        # VS Code maps those to its own `linux`/`osx` and `windows`: the same commands either way.
+        posix, powershell = run.posix("vscode", None), run.powershell("vscode", None)
+        return {"type": "command", "command": posix, "windows": powershell, "bash": posix, "powershell": powershell,
+                "timeout": HOOK_TIMEOUT_SECONDS}
+
+    _flat_hooks(data, path, tuple((e, None) for e in VSCODE_EVENTS), entry,
+                lambda e: _is_ours(e.get("command")) or _is_ours(e.get("windows")), uninstall, version=False)
 
 
 def _empty(data: dict[str, Any]) -> bool:
@@ -325,55 +377,131 @@ def _empty(data: dict[str, Any]) -> bool:
 
 # --- planning and writing -----------------------------------------------------------------------
 
+def targets(agent: str, scope: str = "project", shared: bool = False, *, uninstall: bool = False) -> list[str]:
+    """The file(s) of an agent in a scope, relative to the project root or the home directory.
+    Uninstalling looks in every file of the scope."""
+    if agent not in AGENT_FILES:
+        raise InstallError(f"unknown agent {agent!r} (known: {', '.join(AGENT_FILES)})")
+    if scope == "user":
+        return [USER_FILES[agent]]
+    if scope != "project":
+        raise InstallError(f"unknown scope {scope!r} (known: {', '.join(SCOPES)})")
+    local = LOCAL_FILES.get(agent)
+    if uninstall:
+        return [AGENT_FILES[agent]] + ([local] if local else [])
+    return [AGENT_FILES[agent] if shared or not local else local]
+
+
+def machine_local(rel: str, scope: str) -> bool:
+    """Does this file stay on this machine (so it may name this machine's credwall)?"""
+    return scope == "user" or rel in LOCAL_FILES.values()
+
+
+def sidecar_path(rel: str) -> str:
+    """Where the deny rules added to a Claude settings file are listed."""
+    directory = os.path.dirname(rel)
+    local = rel.endswith(".local.json")
+    return os.path.join(directory, "credwall-agent-guard.local.json" if local else "credwall-agent-guard.json")
+
+
 def plan(root: str, agents: Sequence[str], prefix: Sequence[str] | None = None, *, uninstall: bool = False,
-         deny_rules: bool = True) -> list[Change]:
-    """The file changes that installing (or uninstalling) for these agents makes; nothing is
-    written. InstallError when an existing file cannot be merged."""
-    prefix = list(prefix) if prefix else credwall_command()
+         deny_rules: bool = True, scope: str = "project", shared: bool = False, fail_closed: bool = True,
+         local_path: str | None = None) -> list[Change]:
+    """The file changes that installing (or uninstalling) for these agents makes under `root`
+    (the project, or the home directory for scope "user"); nothing is written. `prefix`: the
+    user's own command (else the launcher); `local_path`: this machine's credwall, named first
+    by the launcher in machine-local files (default: the one running now). InstallError when an
+    existing file cannot be merged."""
+    if local_path is None and not prefix:
+        here = credwall_command()
+        local_path = here[0] if len(here) == 1 else None
     changes: list[Change] = []
     for agent in agents:
-        if agent not in AGENT_FILES:
-            raise InstallError(f"unknown agent {agent!r} (known: {', '.join(AGENT_FILES)})")
-        rel = AGENT_FILES[agent]
-        path = os.path.join(root, rel)
-        before, data = _load(path)
-        if uninstall and before is None:
-            if agent == "claude-code":
-                changes.extend(_sidecar_change(root, {}, uninstall=True))
-            continue
-        if agent == "claude-code":
-            side_before, sidecar = _load(os.path.join(root, SIDECAR))
-            _claude(data, rel, prefix, uninstall, sidecar, deny_rules)
-            changes.extend(_sidecar_change(root, sidecar, uninstall=uninstall, before=side_before))
-        elif agent == "codex":
-            _codex(data, rel, prefix, uninstall)
-        elif agent == "cursor":
-            _cursor(data, rel, prefix, uninstall)
-        else:
-            _copilot(data, rel, prefix, uninstall)
-        if uninstall and _empty(data):
-            after = None
-        else:
-            after = _dump(data)
-            if before is not None and _same_json(before, after):
-                after = before  # keep the user's formatting when nothing changed
-        changes.append(Change(rel, before, after))
+        files = targets(agent, scope, shared, uninstall=uninstall)
+        if not uninstall and scope == "project" and not shared and agent in LOCAL_FILES \
+                and _has_ours(os.path.join(root, AGENT_FILES[agent])):
+            files.append(AGENT_FILES[agent])  # an earlier shared install: bring its command up to date too
+        for rel in files:
+            run = commands(prefix, local_path if machine_local(rel, scope) else None, fail_closed)
+            changes.extend(_plan_file(root, agent, rel, run, uninstall=uninstall, deny_rules=deny_rules))
+            if not uninstall and scope == "project" and rel in LOCAL_FILES.values():
+                changes.extend(_exclude_change(root, rel))
     return changes
 
 
-def _sidecar_change(root: str, sidecar: dict[str, Any], *, uninstall: bool, before: str | None = None) -> list[Change]:
+def _has_ours(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return bool(_OURS_RE.search(fh.read()))
+    except OSError:
+        return False
+
+
+def _plan_file(root: str, agent: str, rel: str, run: Commands, *, uninstall: bool, deny_rules: bool) -> list[Change]:
+    path = os.path.join(root, rel)
+    before, data = _load(path)
+    changes: list[Change] = []
+    if uninstall and before is None:
+        if agent == "claude-code":
+            changes.extend(_sidecar_change(root, sidecar_path(rel), {}, uninstall=True))
+        return changes
+    if agent == "claude-code":
+        side = sidecar_path(rel)
+        side_before, sidecar = _load(os.path.join(root, side))
+        _claude(data, rel, run, uninstall, sidecar, deny_rules)
+        changes.extend(_sidecar_change(root, side, sidecar, uninstall=uninstall, before=side_before))
+    elif agent == "codex":
+        _codex(data, rel, run, uninstall)
+    elif agent == "cursor":
+        _cursor(data, rel, run, uninstall)
+    elif agent == "vscode":
+        _vscode(data, rel, run, uninstall)
+    else:
+        _copilot(data, rel, run, uninstall)
+    if uninstall and _empty(data):
+        after = None
+    else:
+        after = _dump(data)
+        if before is not None and _same_json(before, after):
+            after = before  # keep the user's formatting when nothing changed
+    changes.append(Change(rel, before, after))
+    return changes
+
+
+def _exclude_change(root: str, rel: str) -> list[Change]:
+    """Keep a machine-local settings file out of commits: list it in .git/info/exclude."""
+    git = os.path.join(root, ".git")
+    if not os.path.isdir(git):
+        return []
+    exclude = os.path.join(".git", "info", "exclude")
+    try:
+        with open(os.path.join(root, exclude), encoding="utf-8") as fh:
+            before: str | None = fh.read()
+    except OSError:
+        before = None
+    lines = (before or "").splitlines()
+    if f"/{rel}" in lines or rel in lines:
+        return []
+    text = (before or "")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return [Change(exclude, before, text + f"{_EXCLUDE_NOTE}\n/{rel}\n")]
+
+
+def _sidecar_change(root: str, rel: str, sidecar: dict[str, Any], *, uninstall: bool,
+                    before: str | None = None) -> list[Change]:
     if before is None:
         try:
-            with open(os.path.join(root, SIDECAR), encoding="utf-8") as fh:
+            with open(os.path.join(root, rel), encoding="utf-8") as fh:
                 before = fh.read()
         except OSError:
             before = None
     if uninstall or not sidecar:
-        return [Change(SIDECAR, before, None)] if before is not None else []
+        return [Change(rel, before, None)] if before is not None else []
     after = _dump(sidecar)
     if before is not None and _same_json(before, after):
         after = before
-    return [Change(SIDECAR, before, after)]
+    return [Change(rel, before, after)]
 
 
 def _same_json(a: str, b: str) -> bool:
@@ -410,6 +538,8 @@ AGENT_NOTES = {
     "codex": ("Codex: review and trust the new hooks with /hooks (untrusted project hooks do not run); "
               "Codex before 0.124 also needs `[features] codex_hooks = true` in config.toml."),
     "copilot": ("Copilot: the CLI reads .github/hooks/ from the working directory; the cloud agent reads it from "
-                "the default branch and runs it on GitHub's runner, where this absolute path does not exist: "
-                "install credwall in copilot-setup-steps.yml and re-run with --command credwall for that."),
+                "the default branch and runs it on GitHub's runner: install credwall in copilot-setup-steps.yml "
+                "(without it, the launcher denies every tool call there)."),
+    "vscode": ("VS Code: agent mode reads .github/hooks/*.json (and .claude/settings*.json); "
+               "check the 'GitHub Copilot Chat Hooks' output channel."),
 }

@@ -22,6 +22,7 @@ class Reason(NamedTuple):
 class Verdict(NamedTuple):
     decision: str
     reasons: tuple[Reason, ...] = ()
+    replacement: Any = None  # after a tool ran: its output with the secrets withheld (JSON), if any
 
     @property
     def message(self) -> str:

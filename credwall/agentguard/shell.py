@@ -19,28 +19,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-class LazyRe:
-    """A regex compiled on first use: the hook is a new process on every tool call, and most
-    rules' patterns are never needed for a given call."""
+from .lazyre import LazyRe
 
-    __slots__ = ("pattern", "flags", "_compiled")
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.pattern = pattern
-        self.flags = flags
-        self._compiled: re.Pattern[str] | None = None
-
-    def get(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern, self.flags)
-        return self._compiled
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.get().search(text)
-
-    def match(self, text: str) -> re.Match[str] | None:
-        return self.get().match(text)
-
+__all__ = ["LazyRe"]  # where the guard's modules long found it
 
 MAX_DEPTH = 8  # nested bash -c / $(…) levels followed
 MAX_COMMANDS = 2000  # simple commands returned for one string, whatever its size
@@ -52,13 +33,44 @@ _ASSIGN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _KEYWORDS = frozenset({"!", "if", "then", "else", "elif", "do", "while", "until", "{", "}", "fi", "done", "esac"})
 
 
+# Kinds of the parts of a word: what the shell does with each when it expands the word.
+LIT = "lit"  # unquoted text: brace, tilde and pathname expansion apply
+QUOTED = "quoted"  # quoted or escaped text: taken as it is
+VAR = "var"  # $NAME or ${NAME}: the variable's value (ref = NAME)
+SUBST = "subst"  # $(…) or `…`: the command's output (ref = the command)
+PROCSUB = "procsub"  # <(…) or >(…): a file that streams the command's output (ref = the command)
+EXPR = "expr"  # anything else: ${X:-y}, $1, $@, $((…)) (unknown)
+
+
+class Part(NamedTuple):
+    kind: str
+    text: str  # the literal text, or the expansion as written (`$F`, `$(echo x)`)
+    quoted: bool = False  # an expansion inside double quotes: no field splitting or globbing
+    ref: str = ""  # VAR: the name; SUBST, PROCSUB: the command inside
+
+
+class FilePattern(NamedTuple):
+    """The files a word stands for when only a pattern is known: an unmatched glob in a
+    directory that cannot be listed, or what `find`/`fd`/`xargs` hand to a command."""
+
+    root: str  # the directory searched ("" for a glob relative to an unknown directory)
+    name: str  # a glob (or, for fd, a regex) over file names; "*" for any
+    recursive: bool = False  # any depth below root (find), else root/name
+    dotfiles: bool = True  # can the pattern match names that start with a dot without naming the dot
+    regex: bool = False  # name is a regular expression (fd), searched in the file name
+
+
 class Word(NamedTuple):
-    """One shell word with quotes removed and nothing expanded."""
+    """One shell word with quotes removed. `text` keeps expansions as written (`$F`) until
+    credwall.agentguard.expand resolves what it can."""
 
     text: str
     vars: tuple[str, ...] = ()  # parameters this word expands ($X, ${X…}); not inside '…'
-    dynamic: bool = False  # holds an expansion or a command substitution: its value is unknown
+    dynamic: bool = False  # holds an expansion or a command substitution whose value is unknown
     quoted: bool = False  # some part was quoted (so a `*` may be literal)
+    parts: tuple[Part, ...] = ()  # how the word was written; () for a word made up by the parser
+    pattern: FilePattern | None = None  # the files it stands for, when only a pattern is known
+    glob: str = ""  # the glob this word is one match of (`*` for each file `rm -rf *` removes)
 
 
 class Command(NamedTuple):
@@ -71,6 +83,7 @@ class Command(NamedTuple):
     piped_from: Command | None = None  # the previous stage of a pipeline, if any
     via: tuple[str, ...] = ()  # wrappers it came through: "sudo", "bash -c", "ssh prod-db", …
     depth: int = 0
+    cwd: str | None = None  # the directory it runs in, when the hook's cwd and the `cd`s tell
 
     @property
     def name(self) -> str:
@@ -203,8 +216,10 @@ class _Lexer:
                 break
         op = fd + s[start:self.i]
         if s.startswith("(", self.i) and op in ("<", ">"):  # <(…) process substitution
+            start = self.i - 1
             self._substitution(self.i + 1, ")")
-            self.current.words.append(Word("<(…)", dynamic=True))
+            inner = self.substitutions[-1]
+            self.current.words.append(Word("<(…)", dynamic=True, parts=(Part(PROCSUB, s[start:self.i], False, inner),)))
             return
         while self.i < self.n and s[self.i] in " \t":
             self.i += 1
@@ -271,23 +286,21 @@ class _Lexer:
         self.i = min(j + 1, self.n)
         return self.i
 
-    def _dollar(self, buf: list[str], names: list[str]) -> bool:
-        """At a `$`: append its text to buf; return True when it expands to something unknown."""
+    def _dollar(self, parts: list[Part], names: list[str], quoted: bool) -> None:
+        """At a `$`: append the part it starts (an expansion, or a lone `$` as text)."""
         s, i = self.s, self.i
         nxt = s[i + 1] if i + 1 < self.n else ""
         if s.startswith("$((", i):
-            start = i
             self._substitution(i + 3, ")")
             if self.i < self.n and s[self.i] == ")":
                 self.i += 1
-            buf.append(s[start:self.i])
             self.substitutions.pop()  # arithmetic, not a command
-            return True
+            parts.append(Part(EXPR, s[i:self.i], quoted))
+            return
         if nxt == "(":
-            start = i
             self._substitution(i + 2, ")")
-            buf.append(s[start:self.i])
-            return True
+            parts.append(Part(SUBST, s[i:self.i], quoted, self.substitutions[-1]))
+            return
         if nxt == "{":
             end = s.find("}", i + 2)
             end = self.n if end < 0 else end + 1
@@ -295,28 +308,35 @@ class _Lexer:
             name = _NAME_RE.match(inner.lstrip("!#"))
             if name:
                 names.append(name.group(0))
-            buf.append(s[i:end])
             self.i = end
-            return True
+            if _NAME_RE.fullmatch(inner):
+                parts.append(Part(VAR, s[i:end], quoted, inner))
+            else:
+                parts.append(Part(EXPR, s[i:end], quoted))
+            return
         name = _NAME_RE.match(s, i + 1)
         if name:
             names.append(name.group(0))
-            buf.append(s[i:name.end()])
+            parts.append(Part(VAR, s[i:name.end()], quoted, name.group(0)))
             self.i = name.end()
-            return True
+            return
         if nxt and nxt in "@*#?$!-0123456789":
-            buf.append(s[i:i + 2])
+            parts.append(Part(EXPR, s[i:i + 2], quoted))
             self.i = i + 2
-            return True
-        buf.append("$")
+            return
+        _literal(parts, "$", quoted)
         self.i = i + 1
-        return False
+
+    def _backticks(self, parts: list[Part], quoted: bool) -> None:
+        start = self.i
+        self._substitution(self.i + 1, "`")
+        parts.append(Part(SUBST, self.s[start:self.i], quoted, self.substitutions[-1]))
 
     def _word(self) -> Word | None:
         s = self.s
-        buf: list[str] = []
+        parts: list[Part] = []
         names: list[str] = []
-        dynamic = quoted = False
+        quoted = False
         while self.i < self.n:
             c = s[self.i]
             if c in " \t\r\n" or c in _OPERATOR_CHARS or c in _REDIRECT_CHARS:
@@ -325,20 +345,20 @@ class _Lexer:
                 if self.i + 1 < self.n and s[self.i + 1] == "\n":
                     self.i += 2
                     continue
-                buf.append(s[self.i + 1:self.i + 2])
+                _literal(parts, s[self.i + 1:self.i + 2], True)
                 self.i += 2
                 quoted = True
             elif c == "'":
                 end = s.find("'", self.i + 1)
                 end = self.n if end < 0 else end
-                buf.append(s[self.i + 1:end])
+                _literal(parts, s[self.i + 1:end], True)
                 self.i = end + 1
                 quoted = True
             elif c == "$" and s.startswith("$'", self.i):
                 end = self.i + 2
                 while end < self.n and s[end] != "'":
                     end += 2 if s[end] == "\\" else 1
-                buf.append(_ansi_c(s[self.i + 2:end]))
+                _literal(parts, _ansi_c(s[self.i + 2:end]), True)
                 self.i = end + 1
                 quoted = True
             elif c == '"':
@@ -348,35 +368,41 @@ class _Lexer:
                     d = s[self.i]
                     if d == "\\" and self.i + 1 < self.n and s[self.i + 1] in '$`"\\\n':
                         if s[self.i + 1] != "\n":
-                            buf.append(s[self.i + 1])
+                            _literal(parts, s[self.i + 1], True)
                         self.i += 2
                     elif d == "$":
-                        dynamic |= self._dollar(buf, names)
+                        self._dollar(parts, names, True)
                     elif d == "`":
-                        start = self.i
-                        self._substitution(self.i + 1, "`")
-                        buf.append(s[start:self.i])
-                        dynamic = True
+                        self._backticks(parts, True)
                     else:
-                        buf.append(d)
+                        _literal(parts, d, True)
                         self.i += 1
                 self.i += 1
             elif c == "$":
-                dynamic |= self._dollar(buf, names)
+                self._dollar(parts, names, False)
             elif c == "`":
-                start = self.i
-                self._substitution(self.i + 1, "`")
-                buf.append(s[start:self.i])
-                dynamic = True
+                self._backticks(parts, False)
             else:
-                buf.append(c)
+                _literal(parts, c, False)
                 self.i += 1
-        if not buf and not quoted:
+        if not parts and not quoted:
             if self.i < self.n and s[self.i] not in " \t\r\n" and s[self.i] not in _OPERATOR_CHARS \
                     and s[self.i] not in _REDIRECT_CHARS:
                 self.i += 1  # never loop on a character nothing consumes
             return None
-        return Word("".join(buf), tuple(names), dynamic, quoted)
+        dynamic = any(p.kind not in (LIT, QUOTED) for p in parts)
+        return Word("".join(p.text for p in parts), tuple(names), dynamic, quoted, tuple(parts))
+
+
+def _literal(parts: list[Part], text: str, quoted: bool) -> None:
+    """Append literal text, merged into the previous part when it is of the same kind."""
+    if not text:
+        return
+    kind = QUOTED if quoted else LIT
+    if parts and parts[-1].kind == kind:
+        parts[-1] = Part(kind, parts[-1].text + text)
+    else:
+        parts.append(Part(kind, text))
 
 
 def _ansi_c(body: str) -> str:
@@ -458,14 +484,19 @@ _RUNNERS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "flock": ((), frozenset({"-w", "--timeout", "-E", "--conflict-exit-code"})),
     "timeout": ((), frozenset({"-s", "--signal", "-k", "--kill-after"})),
     "watch": ((), frozenset({"-n", "--interval", "-d", "--differences", "-g", "-x"})),
-    "xargs": ((), frozenset({"-I", "-i", "-L", "-l", "-n", "-P", "-s", "-d", "-E", "-e", "-a", "--arg-file",
-                             "--delimiter", "--max-args", "--max-procs", "--max-lines", "--replace", "--max-chars",
-                             "--eof"})),
+    "xargs": ((), frozenset({"-I", "-L", "-n", "-P", "-s", "-d", "-E", "-a", "--arg-file", "--delimiter",
+                             "--max-args", "--max-procs", "--max-lines", "--max-chars"})),
     "chroot": ((), frozenset({"--userspec", "--groups"})),
 }
 _SSH_VALUE_OPTS = frozenset("-b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w -B -P".split())
 _DOCKER_EXEC_VALUE_OPTS = frozenset({"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--detach-keys",
                                      "--index"})
+_DOCKER_RUN_VALUE_OPTS = _DOCKER_EXEC_VALUE_OPTS | frozenset(
+    "-v --volume -p --publish --name --network --net --entrypoint --mount -l --label --platform --pull -m --memory "
+    "--cpus --hostname -h --add-host --device --restart --log-driver --log-opt --cap-add --cap-drop --security-opt "
+    "--tmpfs --ulimit --gpus --runtime --ipc --pid --shm-size --stop-signal --dns --link --volumes-from --cidfile "
+    "--label-file -a --attach --expose --ip --group-add --cpu-shares -c --memory-swap --userns --uts".split())
+
 
 
 def _skip_options(argv: list[Word], start: int, value_opts: frozenset[str]) -> int:
@@ -485,15 +516,13 @@ def _skip_options(argv: list[Word], start: int, value_opts: frozenset[str]) -> i
     return i
 
 
-def _placeholder() -> Word:
-    """An argument whose value arrives at run time (xargs input, find's {})."""
-    return Word("<stdin>", dynamic=True)
-
-
 class _Unwrapper:
-    def __init__(self) -> None:
+    def __init__(self, cwd: str | None = None) -> None:
+        from .expand import ShellState
+
         self.out: list[Command] = []
         self.truncated = False  # something was not inspected (too deep, too many commands)
+        self.shell = ShellState(cwd)
 
     def add(self, cmd: Command) -> None:
         if len(self.out) < MAX_COMMANDS:
@@ -514,9 +543,41 @@ class _Unwrapper:
         for pipeline in pipelines:
             previous: Command | None = None
             for raw in pipeline:
-                cmd = Command(tuple(raw.words), (), tuple(raw.redirects), raw.stdin, previous, via, depth)
+                words = list(raw.words)
+                while words and words[0].text in _KEYWORDS and not words[0].quoted:
+                    words.pop(0)
+                self.shell.statement(words)
+                cmd = Command(tuple(self._expand(words)), (), tuple(self._expand_redirects(raw.redirects)), raw.stdin,
+                              previous, via, depth, self.shell.dir)
                 previous = cmd
                 self.unwrap(cmd)
+
+    def _expand(self, words: list[Word]) -> list[Word]:
+        """The command's words as the shell hands them over; `NAME=value` prefixes as written."""
+        out: list[Word] = []
+        for index, word in enumerate(words):
+            if index == len(out) and _ASSIGN_RE.match(word.text) and not word.quoted:
+                out.append(word)
+            else:
+                out.extend(self.shell.expand(word))
+        return out
+
+    def _expand_redirects(self, redirects: list[tuple[str, Word]]) -> list[tuple[str, Word]]:
+        out = []
+        for op, target in redirects:
+            fields = self.shell.expand(target) if not op.endswith("&") else [target]
+            out.append((op, fields[0] if len(fields) == 1 else target._replace(dynamic=True)))
+        return out
+
+    def _elsewhere(self, text: str, depth: int, via: tuple[str, ...]) -> None:
+        """Parse a command that runs on another machine or in a container: its relative paths
+        do not point at this directory."""
+        saved = self.shell.dir
+        self.shell.dir = None
+        try:
+            self.parse(text, depth, via)
+        finally:
+            self.shell.dir = saved
 
     def unwrap(self, cmd: Command) -> None:
         """Strip assignments and wrappers; emit the command(s) that really run."""
@@ -594,13 +655,15 @@ class _Unwrapper:
                     self.parse(" ".join(w.text for w in inner), cmd.depth + 1, via + ("watch",))
                     return
                 if name == "xargs":
-                    inner = inner + [_placeholder()]
+                    inner = self._xargs(argv[:rest], inner, cmd.piped_from)
                 argv, via = inner, via + (name,)
                 continue
             if name in _SHELLS:
                 self._shell(current, name)
                 return
             if name == "eval":
+                if any(w.dynamic for w in argv[1:]):
+                    self.add(current)  # a script only known at run time
                 self.parse(" ".join(w.text for w in argv[1:]), cmd.depth + 1, via + ("eval",))
                 return
             if name == "su":
@@ -613,11 +676,51 @@ class _Unwrapper:
                         return
                 self.add(current)
                 return
-            if name in ("ssh", "docker", "podman", "kubectl", "oc", "find", "fd", "parallel"):
+            if name in ("ssh", "docker", "podman", "kubectl", "oc", "find", "fd", "fdfind", "parallel"):
                 self._remote_or_nested(current, name)
                 return
             self.add(current)
+            self._interpreter(current, name)
             return
+
+    def _xargs(self, options: list[Word], template: list[Word], prev: Command | None) -> list[Word]:
+        """xargs's command with its input in place: `-I R` puts each input where R is, else
+        the inputs go at the end."""
+        words = [w.text for w in options]
+        marker = separator = None
+        for i, w in enumerate(words):
+            if w == "-I" and i + 1 < len(words):
+                marker = words[i + 1]
+            elif w.startswith("-I") and len(w) > 2:
+                marker = w[2:]
+            elif w in ("-i", "--replace"):  # GNU: the replace string is optional and attached
+                marker = "{}"
+            elif w.startswith("-i"):
+                marker = w[2:]
+            elif w.startswith("--replace="):
+                marker = w.split("=", 1)[1]
+            elif w in ("-0", "--null"):
+                separator = "\0"
+            elif w in ("-d", "--delimiter") and i + 1 < len(words):
+                separator = words[i + 1].replace("\\n", "\n")
+        from .inputs import fill, placeholder, producer
+
+        if any(w in ("-a", "--arg-file") or w.startswith("--arg-file=") for w in words):
+            inputs = [placeholder()]
+        else:
+            inputs = producer(self.shell, prev, separator)
+        return fill(template, marker, inputs) if marker else template + inputs
+
+    def _interpreter(self, cmd: Command, name: str) -> None:
+        """Shell commands that inline interpreter code runs (`os.system('…')`, `system("…")`)."""
+        from .code import INTERPRETERS, embedded_shell, interpreter_code
+
+        if name not in INTERPRETERS:
+            return
+        code = interpreter_code(cmd)
+        if code:
+            for line in embedded_shell(code, name):
+                self.parse(line, cmd.depth + 1, cmd.via + (f"{name} code",))
 
     def _env_options(self, argv: list[Word]) -> tuple[int, str | None]:
         i = 1
@@ -647,13 +750,20 @@ class _Unwrapper:
                 break
             if word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
                 if i + 1 < len(argv):
+                    if argv[i + 1].dynamic:
+                        self.add(cmd)  # a script only known at run time
                     self.parse(argv[i + 1].text, cmd.depth + 1, cmd.via + (f"{name} -c",))
                 return
+            if word == "-s" or word == "-":
+                break  # the script comes on stdin
             if not word.startswith("-") and not word.startswith("+"):
                 self.add(cmd)  # `bash script.sh`: the script is not read
                 return
-        if cmd.stdin is not None:  # bash <<EOF … EOF, bash <<< '…'
-            self.parse(cmd.stdin, cmd.depth + 1, cmd.via + (name,))
+        from .inputs import piped_text
+
+        script = cmd.stdin if cmd.stdin is not None else piped_text(cmd.piped_from)
+        if script is not None:  # bash <<EOF … EOF, bash <<< '…', echo '…' | bash
+            self.parse(script, cmd.depth + 1, cmd.via + (name,))
             return
         self.add(cmd)  # `curl … | bash`, an interactive shell: nothing to see
 
@@ -665,18 +775,11 @@ class _Unwrapper:
         if name == "ssh":
             host = _skip_options(argv, 1, _SSH_VALUE_OPTS)
             if host + 1 < len(argv):
-                self.parse(" ".join(w.text for w in argv[host + 1:]), cmd.depth + 1,
-                           cmd.via + (f"ssh {argv[host].text}",))
+                self._elsewhere(" ".join(w.text for w in argv[host + 1:]), cmd.depth + 1,
+                                cmd.via + (f"ssh {argv[host].text}",))
             return
         if name in ("docker", "podman"):
-            words = [w.text for w in argv]
-            sub = 2 if len(words) > 2 and words[1] in ("compose", "container") else 1
-            if len(words) > sub and words[sub] == "exec":
-                target = _skip_options(argv, sub + 1, _DOCKER_EXEC_VALUE_OPTS)
-                if target + 1 < len(argv):
-                    self.unwrap(cmd._replace(argv=tuple(argv[target + 1:]), piped_from=None, assigns=(),
-                                             via=cmd.via + (f"{name} exec {argv[target].text}",),
-                                             depth=cmd.depth + 1))
+            self._container(cmd, name, argv)
             return
         if name in ("kubectl", "oc"):
             words = [w.text for w in argv]
@@ -686,45 +789,74 @@ class _Unwrapper:
                     self.unwrap(cmd._replace(argv=tuple(inner), piped_from=None, assigns=(),
                                              via=cmd.via + (f"{name} exec",), depth=cmd.depth + 1))
             return
-        if name in ("find", "fd", "parallel"):
-            flags = ("-exec", "-execdir", "-ok", "-okdir") if name == "find" else ("-x", "--exec", "-X", "--exec-batch")
-            found = [_placeholder()]
-            if name == "find":  # `{}` is a path under one of find's starting points
-                roots = []
-                for w in argv[1:]:
-                    if w.text.startswith(("-", "(", "!")):
-                        break
-                    roots.append(w)
-                found = [Word(r.text.rstrip("/") + "/{}", r.vars, r.dynamic, r.quoted) for r in roots or [Word(".")]]
-            i = 1
-            while i < len(argv):
-                if argv[i].text in flags or (name == "parallel" and i == 1):
-                    start = i + 1 if name != "parallel" else i
-                    end = start
-                    while end < len(argv) and argv[end].text not in (";", "+", ":::"):
-                        end += 1
-                    nested: list[Word] = []
-                    for w in argv[start:end]:
-                        nested.extend(found if "{}" in w.text else [w])
-                    if name == "parallel" and not any(w.dynamic for w in nested):
-                        nested.append(_placeholder())
-                    if nested:
-                        self.unwrap(cmd._replace(argv=tuple(nested), piped_from=None, assigns=(),
-                                                 via=cmd.via + (f"{name} -exec",), depth=cmd.depth + 1))
-                    i = end + 1
-                    if name == "parallel":
-                        return
-                else:
-                    i += 1
+        if name == "parallel":
+            self._parallel(cmd, argv)
+            return
+        flags = ("-exec", "-execdir", "-ok", "-okdir") if name == "find" else ("-x", "--exec", "-X", "--exec-batch")
+        from .inputs import fd_set, find_set
 
+        found = find_set(self.shell, argv) if name == "find" else fd_set(self.shell, argv)
+        i = 1
+        while i < len(argv):
+            if argv[i].text in flags:
+                end = i + 1
+                while end < len(argv) and argv[end].text not in (";", "+"):
+                    end += 1
+                nested: list[Word] = []
+                for w in argv[i + 1:end]:
+                    nested.extend(found if "{}" in w.text else [w])
+                if name == "fd" and not any("{}" in w.text for w in argv[i + 1:end]):
+                    nested.extend(found)  # fd appends the path
+                if nested:
+                    self.unwrap(cmd._replace(argv=tuple(nested), piped_from=None, assigns=(),
+                                             via=cmd.via + (f"{name} -exec",), depth=cmd.depth + 1))
+                i = end + 1
+            else:
+                i += 1
 
-def parse_all(text: str) -> tuple[list[Command], bool]:
+    def _container(self, cmd: Command, name: str, argv: list[Word]) -> None:
+        """`docker exec CONTAINER cmd…`, `docker run [options] IMAGE cmd…`, `docker compose
+        run|exec SERVICE cmd…`: the command inside."""
+        words = [w.text for w in argv]
+        sub = 2 if len(words) > 2 and words[1] in ("compose", "container") else 1
+        if len(words) <= sub or words[sub] not in ("exec", "run"):
+            return
+        value_opts = _DOCKER_EXEC_VALUE_OPTS if words[sub] == "exec" else _DOCKER_RUN_VALUE_OPTS
+        target = _skip_options(argv, sub + 1, value_opts)
+        inner = argv[target + 1:]
+        entry = next((argv[i + 1] for i in range(sub + 1, target) if words[i] == "--entrypoint"), None)
+        entry = entry or next((Word(w.split("=", 1)[1]) for w in words[sub + 1:target] if w.startswith("--entrypoint=")), None)
+        if entry is not None:
+            inner = [entry, *inner]
+        if target < len(argv) and inner:
+            self.unwrap(cmd._replace(argv=tuple(inner), piped_from=None, assigns=(),
+                                     via=cmd.via + (f"{name} {words[sub]} {argv[target].text}",), depth=cmd.depth + 1))
+
+    def _parallel(self, cmd: Command, argv: list[Word]) -> None:
+        """`parallel cmd {} ::: a b`: the command once with every input in place."""
+        from .inputs import fill, producer
+
+        words = [w.text for w in argv]
+        start = _skip_options(argv, 1, frozenset({"-j", "--jobs", "-S", "--sshlogin", "--delay", "--timeout"}))
+        end = next((i for i in range(start, len(words)) if words[i] in (":::", "::::", ":::+")), len(words))
+        template = argv[start:end]
+        if end < len(words) and words[end] == ":::":
+            inputs = [w for w in argv[end + 1:] if w.text not in (":::", "::::", ":::+")]
+        else:
+            inputs = producer(self.shell, cmd.piped_from)
+        nested = fill(template, "{}", inputs)
+        if nested:
+            self.unwrap(cmd._replace(argv=tuple(nested), piped_from=None, assigns=(),
+                                     via=cmd.via + ("parallel",), depth=cmd.depth + 1))
+
+def parse_all(text: str, cwd: str | None = None) -> tuple[list[Command], bool]:
     """(every simple command the string would run, whether some part was too deeply nested or
-    too long to inspect). Wrappers are unwrapped and substitutions included."""
-    unwrapper = _Unwrapper()
+    too long to inspect). Wrappers are unwrapped, substitutions included, and words expanded
+    as far as the string tells (globs against the real directory `cwd`)."""
+    unwrapper = _Unwrapper(cwd)
     unwrapper.parse(text, 0, ())
     return unwrapper.out, unwrapper.truncated
 
 
-def parse(text: str) -> list[Command]:
-    return parse_all(text)[0]
+def parse(text: str, cwd: str | None = None) -> list[Command]:
+    return parse_all(text, cwd)[0]
