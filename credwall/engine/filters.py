@@ -172,11 +172,44 @@ def generic_value_reason(secret: str) -> str | None:
     return None
 
 
+# Formats that carry a checksum: (prefixes, full shape, validator name). A candidate of that
+# exact shape whose checksum fails is a hand-made test string, whichever rule found it (a
+# generic `TOKEN=` rule included).
+_CHECKSUMMED_SHAPES = (
+    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), r"gh[pousr]_[A-Za-z0-9]{36}", "github-crc32"),
+    (("npm_",), r"npm_[A-Za-z0-9]{36}", "npm-crc32"),
+    (("ATATT",), r"ATATT[A-Za-z0-9_=-]{60,400}[0-9A-Fa-f]{8}", "atlassian-crc32"),
+    (("ATBB",), r"ATBB[A-Za-z0-9]{32}", "atlassian-crc32"),
+    (("gl",), r"gl[a-z]{1,8}-[A-Za-z0-9_-]{27,300}\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9}", "gitlab-routable-crc32"),
+    (("glsa_",), r"glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8}", "grafana-sa-crc32"),
+)
+_CHECKSUM_PREFIXES = tuple(p for prefixes, _, _ in _CHECKSUMMED_SHAPES for p in prefixes)
+
+
+@cache
+def _checksummed_shapes() -> tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...]:
+    import re
+
+    return tuple((prefixes, re.compile(shape), name) for prefixes, shape, name in _CHECKSUMMED_SHAPES)
+
+
+def checksum_reason(secret: str) -> str | None:
+    """A token with a vendor's checksummed shape whose checksum is wrong."""
+    if not secret.startswith(_CHECKSUM_PREFIXES):
+        return None
+    from .checksums import VALIDATORS
+
+    for prefixes, shape, name in _checksummed_shapes():
+        if secret.startswith(prefixes) and shape.fullmatch(secret):
+            return None if VALIDATORS[name](secret) else f"wrong {name} checksum (a test string)"
+    return None
+
+
 def rejection_reason(secret: str, *, generic: bool, entropy: float | None, min_length: int) -> str | None:
     """Every shared filter, cheapest first."""
     if len(secret) < min_length:
         return "too short"
-    reason = reference_reason(secret) or placeholder_reason(secret)
+    reason = reference_reason(secret) or placeholder_reason(secret) or checksum_reason(secret)
     if reason is None and generic:
         reason = generic_value_reason(secret)
     if reason is None and entropy is not None and shannon_entropy(secret) < entropy:
