@@ -11,7 +11,7 @@ import os
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from .checksums import VALIDATORS
-from .filters import inline_allowed, rejection_reason
+from .filters import LineContext, context_reason, inline_allowed, rejection_reason
 from .regexcache import RegexCompiler
 from .rules import SECRET_GROUP, Allowlist, Rule
 
@@ -168,6 +168,9 @@ class Matcher:
                         continue
                     if rejection_reason(secret, generic=rule.generic, entropy=rule.entropy,
                                         min_length=rule.min_length):
+                        continue
+                    start_at, end_at = m.span(SECRET_GROUP)
+                    if context_reason(secret, LineContext.of(text, start_at, end_at), generic=rule.generic):
                         continue
                     if self._allow_secret is not None and self._allow_secret(secret):
                         continue

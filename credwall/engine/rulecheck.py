@@ -5,7 +5,7 @@ expected result. Problems come back as plain sentences naming the pack and the r
 from __future__ import annotations
 
 from .checksums import VALIDATORS
-from .filters import rejection_reason
+from .filters import LineContext, context_reason, rejection_reason
 from .matcher import Matcher
 from .rules import SECRET_GROUP, Rule
 
@@ -23,6 +23,10 @@ def _why_missed(rule: Rule, pattern: object, text: str, secret: str) -> str:
     reason = rejection_reason(secret, generic=rule.generic, entropy=rule.entropy, min_length=rule.min_length)
     if reason:
         return f"filtered: {reason}"
+    at = text.find(secret)
+    reason = context_reason(secret, LineContext.of(text, at, at + len(secret)), generic=rule.generic)
+    if reason:
+        return f"filtered in its line: {reason}"
     return "not reported (keyword too far from the match?)"
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
 from ..sources.diff import FileDiff
+from .filters import built_bundle
 from .findings import Finding, findings_from_matches
 from .matcher import Matcher, ScanTimeout
 from ..sources.files import MAX_FILE_BYTES, decode, skip_reason_for_path, walk
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from ..sources.diff import StagedFile
     from ..sources.git import GitProcess
 
+# Counted in the summary: keyword = value matches dropped in minified bundles (never silent).
+BUILT_BUNDLE_NOTE = "generic in built bundle"
 # Below this many bytes a process pool costs more than it saves.
 _PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
@@ -68,6 +71,10 @@ def _findings(matcher: Matcher, path: str, data: bytes, result: ScanResult,
         return None
     if allowed:
         result.notes["allowed inline"] += allowed
+    if matches and any(m.rule.generic for m in matches) and built_bundle(path, decoded.text):
+        kept = [m for m in matches if not m.rule.generic]
+        result.notes[BUILT_BUNDLE_NOTE] += len(matches) - len(kept)
+        matches = kept
     if matcher.path_filter is not None:
         matches = matcher.path_filter(path, decoded.text, matches)
     if matcher.secret_sha1s:
