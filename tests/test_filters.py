@@ -242,3 +242,13 @@ def test_built_bundle_keeps_provider_findings_and_counts_the_rest(tmp_path, run_
     assert code == 1
     assert [f["rule_id"] for f in json.loads(out)["findings"]] == ["stripe-secret-key"]
     assert "keyword=value matches in minified built bundles not reported" in err
+
+
+@pytest.mark.parametrize("value", ["0x0dead1beef7cafe2", "auth[2]", "sim_auth[0]"])
+def test_hex_numbers_and_subscripts_are_code(value: str) -> None:
+    assert generic_value_reason(value) is not None
+
+
+def test_spaced_alphabet_is_a_placeholder() -> None:
+    assert placeholder_reason("abcd efgh ijkl mnop") is not None
+    assert placeholder_reason(" ".join(_r(4, string.ascii_lowercase) for _ in range(4))) is None

@@ -120,7 +120,8 @@ def placeholder_reason(secret: str) -> str | None:
         for marker in _RUN_MARKERS:
             if marker in lowered:
                 return f"placeholder marker {marker!r}"
-    if any(run in lowered for run in _KEYBOARD_RUNS) or _has_counting_run(lowered):
+    if any(run in lowered for run in _KEYBOARD_RUNS) or _has_counting_run(lowered) or \
+            (" " in lowered and _has_counting_run(lowered.replace(" ", ""))):
         return "keyboard or counting sequence"
     return None
 
@@ -151,7 +152,7 @@ def generic_value_reason(secret: str) -> str | None:
     for marker in _GENERIC_PLACEHOLDER_MARKERS:
         if marker in lowered:
             return f"placeholder marker {marker!r}"
-    if patterns.number.match(secret):
+    if patterns.number.match(secret) or (secret[:2] in ("0x", "0X") and _is_hex(secret[2:])):
         return "number"
     if patterns.format.search(secret):
         return "format string"
@@ -169,6 +170,8 @@ def generic_value_reason(secret: str) -> str | None:
         return "function call"
     if secret[0] in ")]}" or "].split" in secret or ").split" in secret:
         return "code fragment"
+    if secret.endswith("]") and "[" in secret and secret[:1].isalpha():
+        return "subscript (code)"
     if patterns.pathlike.search(secret) and not base64_key_shape(secret):
         return "file path"
     if lowered.startswith(("http://", "https://", "ftp://", "file://")):
