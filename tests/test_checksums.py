@@ -78,3 +78,15 @@ def test_scanner_reports_right_checksum_and_drops_wrong_one(make: Callable[..., 
     assert [m.secret for m in matcher.scan(f"TOKEN={token}\n")] == [token]
     wrong = _tamper(token, len(token) - 3)
     assert matcher.scan(f"TOKEN={wrong}\n") == []
+
+
+def test_discord_token_shape_decodes_the_user_id() -> None:
+    import base64
+
+    from credwall.engine.checksums import discord_token_shape
+
+    user_id = base64.b64encode(b"912345678901234567").decode().rstrip("=")
+    assert discord_token_shape(user_id + "." + tokens.rand(6, seed=1) + "." + tokens.rand(38, seed=2))
+    not_an_id = base64.b64encode(b"release-notes-2").decode().rstrip("=")
+    assert not discord_token_shape(not_an_id + "." + tokens.rand(6, seed=1) + "." + tokens.rand(38, seed=2))
+    assert not discord_token_shape("!!!." + tokens.rand(6, seed=1))

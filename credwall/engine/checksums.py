@@ -81,10 +81,25 @@ def grafana_sa_crc32(secret: str) -> bool:
     return _crc32(body).to_bytes(4, "little").hex() == checksum.lower()
 
 
+def discord_token_shape(secret: str) -> bool:
+    """Discord bot tokens `<base64 of the bot's user id>.<timestamp>.<HMAC>`: the first part
+    decodes to the 17–20 digit snowflake id (a structure check, Discord has no checksum)."""
+    import base64
+    import binascii
+
+    first = secret.split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(first + "=" * (-len(first) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return 17 <= len(decoded) <= 20 and decoded.isdigit() and not decoded.startswith(b"0")
+
+
 VALIDATORS: dict[str, Callable[[str], bool]] = {
     "github-crc32": github_crc32,
     "npm-crc32": npm_crc32,
     "atlassian-crc32": atlassian_crc32,
     "gitlab-routable-crc32": gitlab_routable_crc32,
     "grafana-sa-crc32": grafana_sa_crc32,
+    "discord-token-shape": discord_token_shape,
 }
