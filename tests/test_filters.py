@@ -252,3 +252,16 @@ def test_hex_numbers_and_subscripts_are_code(value: str) -> None:
 def test_spaced_alphabet_is_a_placeholder() -> None:
     assert placeholder_reason("abcd efgh ijkl mnop") is not None
     assert placeholder_reason(" ".join(_r(4, string.ascii_lowercase) for _ in range(4))) is None
+
+
+@pytest.mark.parametrize("template", ["(pw:{})", "IDENTIFIED BY {};", "login(user, {}) or die"])
+def test_random_mixed_case_values_in_code_context_are_not_identifiers(template: str) -> None:
+    value = "Ihq" + "Sb1Gg" if "pw" in template else "SqLpa5" + "sW0rD"
+    line = template.format(value)
+    start = line.index(value)
+    assert code_identifier_reason(value, line[:start], line[start + len(value):]) is None
+
+
+def test_braces_in_a_password_are_not_a_format_string() -> None:
+    assert generic_value_reason("{login}:{pw}") == "format string"
+    assert generic_value_reason("m{{h}o)p" + "$#q7Z}") is None  # an escaped brace, then an unmatched one

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # Substrings that mark a value as a stand-in, in any rule (lower-cased comparison).
 _PLACEHOLDER_MARKERS = (
     "example", "placeholder", "your_", "your-", "yourkey", "yourtoken", "yoursecret",
-    "yourpassword", "changeme", "change_me", "change-me", "redacted", "dummy", "<", ">",
+    "yourpassword", "changeme", "change_me", "change-me", "redacted", "dummy",
     "replace_me", "replaceme", "insert_", "fill_in", "fillme", "sample",
     "lorem", "ipsum", "notreal", "not_real", "not-a-real", "fake_", "_fake", "-fake",
 )
@@ -56,7 +56,7 @@ _REFERENCE_SOURCE = (
 )
 _REFERENCE_CALLS = (
     "os.environ", "os.getenv", "getenv(", "process.env", "env(", "environ[", "environ.get",
-    "system.getenv", "secrets.", "config.get", "settings.", "import.meta.env", "${",
+    "system.getenv", "secrets.", "config.get", "settings.", "import.meta.env",
 )
 # Letters only (plus . - _ $ joins and trailing prose punctuation): a name or a word, not a secret.
 _IDENTIFIER_SOURCE = r"^(?:[#@]|-{1,2})?[A-Za-z_$][A-Za-z_$]*(?:[./\-][A-Za-z_$][A-Za-z_$0-9]*)*(?:\(\))?[.,:;!?]*$"
@@ -79,6 +79,8 @@ class _Patterns(NamedTuple):
     env_name: re.Pattern[str]
     hash: re.Pattern[str]
     code_before: re.Pattern[str]
+    angle_slot: re.Pattern[str]
+    interpolation: re.Pattern[str]
 
 
 @cache
@@ -97,6 +99,8 @@ def _patterns() -> _Patterns:
         env_name=re.compile(_ENV_NAME_SOURCE),
         hash=re.compile(_HASH_SOURCE, re.VERBOSE),
         code_before=re.compile(_CODE_BEFORE_SOURCE),
+        angle_slot=re.compile(r"<[\w .:/-]{1,40}>"),
+        interpolation=re.compile(r"\$\{[A-Za-z_][\w.]*(?:[:?+=-][^}]*)?\}|\$\{\{"),
     )
 
 
@@ -111,6 +115,10 @@ def placeholder_reason(secret: str) -> str | None:
     lowered = secret.lower()
     if lowered in _WHOLE_PLACEHOLDERS:
         return "placeholder word"
+    # `<your token>`, `<TOKEN>`, `key-<id>`: an angle-bracketed slot (a lone `<` or `>` is just a
+    # character a password may hold).
+    if "<" in secret and (secret.startswith("<") or secret.endswith(">") or _patterns().angle_slot.search(secret)):
+        return "placeholder marker '<…>'"
     if len(set(lowered)) <= 2 and len(secret) > 3:
         return "repeated character"
     for marker in _PLACEHOLDER_MARKERS:
@@ -142,7 +150,23 @@ def reference_reason(secret: str) -> str | None:
     for call in _REFERENCE_CALLS:
         if call in lowered:
             return "reference to the environment or a secret store"
+    if "${" in secret and _patterns().interpolation.search(secret):
+        return "reference to a variable"
     return None
+
+
+def _valid_format_string(value: str) -> bool:
+    """`%s` / `{name}` placeholders in a string a formatter would accept: `m{{h}o)p` (an escaped
+    brace, then an unmatched one) is a password with braces, not a template."""
+    if "{" not in value:
+        return True
+    from string import Formatter
+
+    try:
+        list(Formatter().parse(value))
+    except ValueError:
+        return "%" in value and bool(_patterns().format.search(value.replace("{", "").replace("}", "")))
+    return True
 
 
 def generic_value_reason(secret: str) -> str | None:
@@ -154,7 +178,7 @@ def generic_value_reason(secret: str) -> str | None:
             return f"placeholder marker {marker!r}"
     if patterns.number.match(secret) or (secret[:2] in ("0x", "0X") and _is_hex(secret[2:])):
         return "number"
-    if patterns.format.search(secret):
+    if patterns.format.search(secret) and _valid_format_string(secret):
         return "format string"
     if patterns.date.match(secret):
         return "date or time"
@@ -312,9 +336,9 @@ def code_identifier_reason(secret: str, before: str, after: str) -> str | None:
     code_like = after.startswith(_CODE_CONTINUATION) or after[:1] == "`" or "(" in before or bool(_patterns().code_before.search(before))
     if not code_like:
         return None
-    snake = "_" in secret.strip("_")
-    camel = any(a.islower() and b.isupper() for a, b in zip(secret, secret[1:]))
-    if snake or camel or _word_parts_ratio(secret) >= 0.6:
+    # Mostly dictionary-like words (`s3_credentials`, `Uint8Array`): a random value, even a
+    # mixed-case one with a lower-to-upper step here and there, is not.
+    if _word_parts_ratio(secret) >= 0.6:
         return "identifier in code, not a value"
     return None
 
