@@ -8,8 +8,8 @@ from typing import Callable
 import pytest
 
 import tokens
-from credwall.engine.checksums import (VALIDATORS, atlassian_crc32, base36, github_crc32, gitlab_routable_crc32,
-                                       grafana_sa_crc32, npm_crc32)
+from credwall.engine.checksums import (VALIDATORS, atlassian_crc32, base36, cloudflare_crc32, github_crc32,
+                                       gitlab_routable_crc32, grafana_sa_crc32, npm_crc32)
 from credwall.engine.matcher import Matcher
 from credwall.engine.rules import load_rules
 
@@ -20,6 +20,7 @@ CASES: list[tuple[Callable[..., str], Callable[[str], bool]]] = [
     (tokens.bitbucket_app_password, atlassian_crc32),
     (tokens.gitlab_routable_token, gitlab_routable_crc32),
     (tokens.grafana_service_account_token, grafana_sa_crc32),
+    (tokens.cloudflare_token, cloudflare_crc32),
 ]
 
 
@@ -71,7 +72,8 @@ def test_grafana_checksum_is_little_endian_crc32() -> None:
 
 
 @pytest.mark.parametrize("make", [tokens.atlassian_api_token, tokens.bitbucket_app_password,
-                                  tokens.gitlab_routable_token, tokens.grafana_service_account_token])
+                                  tokens.gitlab_routable_token, tokens.grafana_service_account_token,
+                                  tokens.cloudflare_token])
 def test_scanner_reports_right_checksum_and_drops_wrong_one(make: Callable[..., str]) -> None:
     matcher = Matcher(load_rules(use_cache=False))
     token = make(seed=11)

@@ -265,3 +265,20 @@ def test_random_mixed_case_values_in_code_context_are_not_identifiers(template: 
 def test_braces_in_a_password_are_not_a_format_string() -> None:
     assert generic_value_reason("{login}:{pw}") == "format string"
     assert generic_value_reason("m{{h}o)p" + "$#q7Z}") is None  # an escaped brace, then an unmatched one
+
+
+def test_dotted_random_values_are_not_attribute_access() -> None:
+    assert generic_value_reason("settings.DB_HOST2") == "attribute access or call"
+    assert generic_value_reason("self.connection.cursor()") is not None
+    jwt = "eyJhbGciOiJIUzI1NiJ9." + _r(30) + "." + _r(43)
+    assert generic_value_reason(jwt) is None
+    assert generic_value_reason("s." + _r(24)) is None
+
+
+def test_url_credentials_on_localhost_are_medium_confidence(matcher) -> None:  # type: ignore[no-untyped-def]
+    password = "mySecret" + "2024"
+    local = matcher.scan(f"DATABASE_URL=mysql://devuser:{password}@localhost:3306/app\n")
+    remote = matcher.scan(f"DATABASE_URL=mysql://devuser:{password}@db.internal:3306/app\n")
+    assert [(m.secret, m.rule.confidence) for m in local] == [(password, "medium")]
+    assert [(m.secret, m.rule.confidence) for m in remote] == [(password, "high")]
+    assert matcher.scan("DATABASE_URL=mysql://devuser:password@localhost/app\n") == []

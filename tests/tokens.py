@@ -196,3 +196,8 @@ def gitlab_routable_token(prefix: str = "glpat-", seed: int | None = 22) -> str:
 def grafana_service_account_token(seed: int | None = 23) -> str:
     body = "gl" + "sa_" + rand(32, seed=seed)
     return body + "_" + zlib.crc32(body.encode()).to_bytes(4, "little").hex()
+
+
+def cloudflare_token(prefix: str = "cfut_", seed: int | None = 24) -> str:
+    body = rand(40, seed=seed)
+    return prefix + body + format(zlib.crc32(body.encode()), "08x")

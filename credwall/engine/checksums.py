@@ -81,6 +81,15 @@ def grafana_sa_crc32(secret: str) -> bool:
     return _crc32(body).to_bytes(4, "little").hex() == checksum.lower()
 
 
+def cloudflare_crc32(secret: str) -> bool:
+    """Cloudflare scannable credentials `cfk_` / `cfut_` / `cfat_` + 40 characters + 8 hex: the
+    hex is the CRC32 of the 40 characters (the prefix is not covered)."""
+    _, sep, rest = secret.partition("_")
+    if not sep or len(rest) != 48 or not rest.isascii() or not set(rest[40:]) <= _HEX:
+        return False
+    return format(_crc32(rest[:40]), "08x") == rest[40:].lower()
+
+
 def discord_token_shape(secret: str) -> bool:
     """Discord bot tokens `<base64 of the bot's user id>.<timestamp>.<HMAC>`: the first part
     decodes to the 17–20 digit snowflake id (a structure check, Discord has no checksum)."""
@@ -102,4 +111,5 @@ VALIDATORS: dict[str, Callable[[str], bool]] = {
     "gitlab-routable-crc32": gitlab_routable_crc32,
     "grafana-sa-crc32": grafana_sa_crc32,
     "discord-token-shape": discord_token_shape,
+    "cloudflare-crc32": cloudflare_crc32,
 }

@@ -188,8 +188,8 @@ def generic_value_reason(secret: str) -> str | None:
         return "contains whitespace"
     if patterns.identifier.match(secret) and not any(ch.isdigit() for ch in secret):
         return "identifier"
-    if patterns.dotted_code.match(secret):
-        return "attribute access or call"
+    if patterns.dotted_code.match(secret) and _word_parts_ratio(secret.split("(", 1)[0]) >= 0.5:
+        return "attribute access or call"  # `self.password`, not a JWT or `s.ZC9Ecf4M…`
     if "(" in secret and secret.endswith(")"):
         return "function call"
     if secret[0] in ")]}" or "].split" in secret or ").split" in secret:
@@ -343,6 +343,15 @@ def code_identifier_reason(secret: str, before: str, after: str) -> str | None:
     return None
 
 
+_LOOPBACK_HOSTS = ("@localhost", "@127.", "@[::1]", "@0.0.0.0", "@host.docker.internal")
+
+
+def loopback_url_credential(text: str, end: int) -> bool:
+    """Is the candidate ending at `end` the password of a URL whose host is this machine
+    (`mysql://devuser:<password>@localhost`)? Still a credential, reported at medium confidence."""
+    return text.startswith(_LOOPBACK_HOSTS, end)
+
+
 class LineContext(NamedTuple):
     """The text around a candidate, for the filters that need more than the value."""
 
@@ -426,6 +435,7 @@ _CHECKSUMMED_SHAPES = (
     (("ATBB",), r"ATBB[A-Za-z0-9]{32}", "atlassian-crc32"),
     (("gl",), r"gl[a-z]{1,8}-[A-Za-z0-9_-]{27,300}\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9}", "gitlab-routable-crc32"),
     (("glsa_",), r"glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8}", "grafana-sa-crc32"),
+    (("cfk_", "cfut_", "cfat_"), r"cf(?:k|ut|at)_[A-Za-z0-9]{40}[0-9a-fA-F]{8}", "cloudflare-crc32"),
 )
 _CHECKSUM_PREFIXES = tuple(p for prefixes, _, _ in _CHECKSUMMED_SHAPES for p in prefixes)
 

@@ -11,7 +11,7 @@ import os
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from .checksums import VALIDATORS
-from .filters import LineContext, context_reason, inline_allowed, rejection_reason
+from .filters import LineContext, context_reason, inline_allowed, loopback_url_credential, rejection_reason
 from .regexcache import RegexCompiler
 from .rules import SECRET_GROUP, Allowlist, Rule
 
@@ -176,7 +176,10 @@ class Matcher:
                         continue
                     if rule.allowlists and self.allowlisted(index, text, m, secret):
                         continue
-                    found.append(Match(rule, m.start(SECRET_GROUP), m.end(SECRET_GROUP), secret))
+                    reported = rule
+                    if rule.confidence == "high" and loopback_url_credential(text, end_at):
+                        reported = rule._replace(confidence="medium")  # a dev database on this machine
+                    found.append(Match(reported, start_at, end_at, secret))
             except TimeoutError:
                 raise ScanTimeout(rule.id) from None
         return found
