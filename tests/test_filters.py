@@ -282,3 +282,7 @@ def test_url_credentials_on_localhost_are_medium_confidence(matcher) -> None:  #
     assert [(m.secret, m.rule.confidence) for m in local] == [(password, "medium")]
     assert [(m.secret, m.rule.confidence) for m in remote] == [(password, "high")]
     assert matcher.scan("DATABASE_URL=mysql://devuser:password@localhost/app\n") == []
+
+
+def test_typed_parameter_with_a_dotted_type_is_code() -> None:
+    assert generic_value_reason("ed25519.Ed25519PrivateKey") is not None

@@ -188,7 +188,8 @@ def generic_value_reason(secret: str) -> str | None:
         return "contains whitespace"
     if patterns.identifier.match(secret) and not any(ch.isdigit() for ch in secret):
         return "identifier"
-    if patterns.dotted_code.match(secret) and _word_parts_ratio(secret.split("(", 1)[0]) >= 0.5:
+    if patterns.dotted_code.match(secret) and \
+            max(_word_parts_ratio(part) for part in secret.split("(", 1)[0].split(".")) >= 0.5:
         return "attribute access or call"  # `self.password`, not a JWT or `s.ZC9Ecf4M…`
     if "(" in secret and secret.endswith(")"):
         return "function call"
