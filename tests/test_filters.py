@@ -286,3 +286,25 @@ def test_url_credentials_on_localhost_are_medium_confidence(matcher) -> None:  #
 
 def test_typed_parameter_with_a_dotted_type_is_code() -> None:
     assert generic_value_reason("ed25519.Ed25519PrivateKey") is not None
+
+
+def test_percent_glued_inside_a_password_is_not_a_format_string() -> None:
+    assert generic_value_reason("login=%s") == "format string"
+    assert generic_value_reason("%s:%s") == "format string"
+    assert generic_value_reason("falcon93" + "%sh8oQ") is None
+    assert generic_value_reason("Juniper45" + "%7f60") is None
+
+
+def test_base64_with_double_and_leading_slashes_is_not_a_path() -> None:
+    for value in ("F4NRed/KNCLHWp4/y2//" + "7hXnSv5QDumjEdaQI1wDaM0=", "/02//QfZcFCz0Y3IVBu" + "tE4DPD7aX8XxvJpH+/BylCSY="):
+        assert base64_key_shape(value)
+        assert generic_value_reason(value) is None
+    assert generic_value_reason("//cdn.example.org/assets/app.js") is not None
+
+
+def test_prose_after_a_value_is_not_code() -> None:
+    value = "falcon47" + "_UekG"
+    line = f"- log in as admin with the password {value} and open Settings."
+    start = line.index(value)
+    assert code_identifier_reason(value, line[:start], line[start + len(value):]) is None
+    assert code_identifier_reason("s3_credentials", "    x = f(credentials=", " or None)") is not None

@@ -169,6 +169,18 @@ def _valid_format_string(value: str) -> bool:
     return True
 
 
+def _reads_as_template(value: str) -> bool:
+    """`user=%s`, `%s:%s`, `{user}:{pw}`: placeholders set off from the text around them. A `%s`
+    glued between letters and digits (`falcon93%sh8o`) is part of a password."""
+    import re
+
+    specifiers = list(_patterns().format.finditer(value))
+    if len(specifiers) >= 2 or any(m.group().startswith("{") for m in specifiers):
+        return True
+    start = specifiers[0].start()
+    return start == 0 or not value[start - 1].isalnum()
+
+
 def generic_value_reason(secret: str) -> str | None:
     """Extra checks for keyword = value rules: the value must look like a credential."""
     patterns = _patterns()
@@ -178,7 +190,7 @@ def generic_value_reason(secret: str) -> str | None:
             return f"placeholder marker {marker!r}"
     if patterns.number.match(secret) or (secret[:2] in ("0x", "0X") and _is_hex(secret[2:])):
         return "number"
-    if patterns.format.search(secret) and _valid_format_string(secret):
+    if patterns.format.search(secret) and _valid_format_string(secret) and _reads_as_template(secret):
         return "format string"
     if patterns.date.match(secret):
         return "date or time"
@@ -306,8 +318,9 @@ def not_a_credential_reason(value: str) -> str | None:
 # --- the candidate in its line ----------------------------------------------------------------------
 
 # What may follow an identifier used as a value in code: `x = s3_credentials or None`, `f(a=b, …)`.
-_CODE_CONTINUATION = (" or ", " and ", " if ", " else", ")", ",", ";", ".", " ||", " &&", " ?", " ??", " +", "]",
-                      " |", " }")
+_CODE_CONTINUATION = (")", ",", ";", " ||", " &&", " ?", " ??", " +", "]", " |", " }")
+# English words too: they say "code" only after an assignment (`x = s3_credentials or None`).
+_CODE_WORD_CONTINUATION = (" or ", " and ", " if ", " else")
 _QUOTES = "\"'`"
 # An indented `name = ` statement, or a declaration keyword: the line is code.
 _CODE_BEFORE_SOURCE = r"^[ \t]+[\w.\[\]'\"]+[ \t]+:?=[ \t]+$|\b(?:let|const|var|val|def|return|await|yield)[ \t]"
@@ -334,7 +347,10 @@ def code_identifier_reason(secret: str, before: str, after: str) -> str | None:
         return None
     if sum(ch.isdigit() for ch in secret) > 3:
         return None
-    code_like = after.startswith(_CODE_CONTINUATION) or after[:1] == "`" or "(" in before or bool(_patterns().code_before.search(before))
+    code_like = (after.startswith(_CODE_CONTINUATION) or after[:1] == "`" or "(" in before
+                 or (after[:1] == "." and after[1:2].isidentifier())  # `.attribute`, not a full stop
+                 or (after.startswith(_CODE_WORD_CONTINUATION) and "=" in before)
+                 or bool(_patterns().code_before.search(before)))
     if not code_like:
         return None
     # Mostly dictionary-like words (`s3_credentials`, `Uint8Array`): a random value, even a
@@ -462,7 +478,9 @@ def checksum_reason(secret: str) -> str | None:
 
 def base64_key_shape(value: str) -> bool:
     """Random bytes in base64 (`openssl rand -base64 32`): slashes in it are not path separators."""
-    if len(value) < 20 or len(value) % 4 or value.startswith("/") or "//" in value:
+    if len(value) < 20 or len(value) % 4 or "://" in value or "." in value:
+        return False
+    if value.startswith("/") and not (value.endswith("=") or len(value) >= 40):
         return False
     body = value.rstrip("=")
     if len(value) - len(body) > 2 or not all(ch.isalnum() or ch in "+/" for ch in body):
