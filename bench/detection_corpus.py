@@ -31,6 +31,7 @@ import string
 import zlib
 from pathlib import Path
 from typing import Callable, NamedTuple, Union
+from urllib.parse import quote
 
 ALNUM = string.ascii_letters + string.digits
 LOWER_ALNUM = string.ascii_lowercase + string.digits
@@ -424,7 +425,7 @@ def url_localhost(w: Writer, g: Gen) -> None:
         user = g.pick(["devuser", "app", "orbit", "svc_api"])
         pw = g.pick([g.password(), g.s(10, string.ascii_lowercase) + g.s(4, string.digits)])
         host = g.pick(["localhost", "127.0.0.1", "localhost:5432", "127.0.0.1:3306"])
-        url = f"{scheme}://{user}:{pw}@{host}/orbit"
+        url = f"{scheme}://{user}:{quote(pw, safe='')}@{host}/orbit"  # percent-encoded, as a URL must be
         lang = ["env", "python", "yaml", "javascript", "properties", "json"][i]
         w.code("url-localhost", lang, f"database_{i}", "database_url", url, True)
 
@@ -681,9 +682,79 @@ def ordinary_negatives(w: Writer, g: Gen) -> None:
         w.code("placeholder", lang, f"sample_{i}", "api_token", value, False)
 
 
+def code_idioms(w: Writer, g: Gen) -> None:
+    """Credentials in code idioms other than `name = value`: a comparison, an environment
+    lookup's fallback, a C macro, a call's argument after its name, curl -u on a continuation
+    line, an ID/PW pair in notes, a key label as a console shows it."""
+    w.write("code-idioms", "python/auth_check.py", [
+        "def login(user, password):", S(f'    if password == "{g.password()}":'), "        return True", "    return False"])
+    w.write("code-idioms", "python/settings_env.py", [
+        "import os", S(f'DB_PASSWORD = os.getenv("DB_PASSWORD", "{g.password()}")'),
+        S(f'SECRET_KEY = os.environ.get("SECRET_KEY") or "{g.s(40)}"')])
+    w.write("code-idioms", "javascript/config_env.js", [
+        S(f"const jwtSecret = process.env.JWT_SECRET || '{g.s(32)}';"), "module.exports = { jwtSecret };"])
+    w.write("code-idioms", "c/credentials.h", [
+        "#pragma once", S(f'#define DB_PASSWORD "{g.password()}"'), "#define DB_PORT 5432"])
+    w.write("code-idioms", "c/fetch.c", [
+        "#include <curl/curl.h>", "void fetch(CURL *curl) {",
+        S(f'    curl_easy_setopt(curl, CURLOPT_USERPWD, "deploy:{g.password()}");'), "}"])
+    w.write("code-idioms", "java/Mailer.java", [
+        "Properties props = new Properties();", 'props.setProperty("mail.smtp.host", "smtp.orbit.dev");',
+        S(f'props.setProperty("mail.smtp.password", "{g.password()}");')])
+    w.write("code-idioms", "scripts/reindex.sh", [
+        "#!/bin/sh", "curl -X POST https://search.orbit.internal:9200/_reindex \\",
+        S(f"  --user elastic:{g.s(18)} \\"), "  -H 'Content-Type: application/json' -d @body.json"])
+    w.write("code-idioms", "docs/servers.md", [
+        "## staging", "- host: 10.20.0.7", S(f"- ID/PW: admin/{g.password()}"), "- backups nightly"])
+    w.write("code-idioms", "docs/aws-console.txt", [
+        S("Access key ID: AK" + "IA" + g.s(16, string.ascii_uppercase + "234567")), S(f"Secret access key: {g.s(40, B64)}")])
+    cf_body = g.s(40)
+    w.write("code-idioms", "env/cloudflare.env", [
+        S("CLOUDFLARE_API_TOKEN=cfut_" + cf_body + format(zlib.crc32(cf_body.encode()), "08x"))])
+
+
+def more_negatives(w: Writer, g: Gen) -> None:
+    """Hard negatives for the shapes the rules above look for."""
+    w.write("prose-negative", "agents/repo_n0/CLAUDE.md", [
+        "# Notes", N("- The password field must hold at least 12 characters."),
+        N("- Reset the password via the link; it expires in 24h."),
+        N("- Set the password to $STAGING_PASSWORD before running the e2e suite."),
+        "- Never commit `.env`."])
+    w.write("prose-negative", "docs/setup_n1.md", [
+        "| Variable | Value |", "|---|---|", N("| API_TOKEN | see the team vault |"),
+        N("| SESSION_SECRET | required | string | signs cookies |"), N("| DATABASE_PASSWORD | `${DATABASE_PASSWORD}` |")])
+    w.write("sql-negative", "db/seeds/010_settings.sql", [
+        N("UPDATE settings SET value = 'EUR' WHERE key = 'currency';"),
+        N("INSERT INTO config (k, v) VALUES ('password_min_length', '12');"),
+        N("INSERT INTO config (k, v) VALUES ('token_ttl_seconds', '3600');")])
+    w.write("cli-negative", "scripts/login.sh", [
+        "#!/bin/sh", N('echo "$REGISTRY_PASSWORD" | docker login --username ci --password-stdin registry.orbit.dev'),
+        N("vault login -method=userpass username=ci password=\"$VAULT_PASSWORD\""),
+        N("pg_dump --no-password --file=/backups/orbit.sql orbit"), N("gh auth login --with-token < token.txt")])
+    w.write("placeholder-url", "env/local.env", [
+        N("DATABASE_URL=postgres://postgres:postgres@localhost:5432/app_test"),
+        N("REDIS_URL=redis://:password@localhost:6379/0"), N("AMQP_URL=amqp://guest:guest@localhost:5672/")])
+    w.write("template-values", "javascript/client.js", [
+        N("const headers = { Authorization: `Bearer ${session.accessToken}` };"),
+        N('const env = JSON.parse("{\\"DB_PASSWORD\\": \\"${DB_PASSWORD}\\"}");'),
+        N('props.setProperty("mail.smtp.password", System.getenv("SMTP_PASSWORD"));')])
+    cert = base64.b64encode(b"\x30\x82\x03\x77\x30\x82\x02\x5f\xa0\x03\x02\x01\x02\x02\x09"
+                            + bytes(g.rng.getrandbits(8) for _ in range(300))).decode()
+    w.write("public-key-material", "java/TrustStore.java", [
+        N(f'    private static final String CA_CERT_B64 = "{cert}";'),
+        N(f'    private static final String SERVER_PUBKEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{g.s(43, B64)} ops@orbit";')])
+    w.write("digest-values", "logs/audit.log", [
+        N(f"2026-03-02T10:00:02Z INFO token rotated token_sha256={g.s(64, HEX)} user=ops"),
+        N(f"2026-03-02T10:00:03Z INFO api_key_fingerprint={g.s(40, HEX)} revoked=false"),
+        N(f'{{"event": "login", "password_hash_version": 2, "secret_digest": "{g.s(64, HEX)}"}}')])
+    w.write("digest-values", "config/integrity.yaml", [
+        N(f"token_checksum: sha256:{g.s(64, HEX)}"), N(f"client_secret_md5: {g.s(32, HEX)}")])
+
+
 GENERATORS = [provider_formats, bearer_prefixed, pem_headerless, base64_slashes, url_localhost, keyword_elsewhere,
               structured_decoders, ordinary, password_hashes, wrong_checksums, encrypted_values, documented,
-              compose_references, identifiers, minified, public_identifiers, ordinary_negatives]
+              compose_references, identifiers, minified, public_identifiers, ordinary_negatives, code_idioms,
+              more_negatives]
 
 
 def generate(root: Path, seed: int = 12) -> list[Label]:
