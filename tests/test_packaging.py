@@ -21,6 +21,7 @@ def test_wheel_contents(tmp_path: Path) -> None:
     packs = sorted(p.name for p in (REPO_ROOT / "patterns").glob("*.yaml"))
     assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("credwall/patterns/") and n.endswith(".yaml")) == packs
     assert "credwall/hooks/check_secrets.py" in names
+    assert "credwall/patterns/documented-examples.txt" in names  # the documented-example filter's list
     assert "credwall/agentguard/cli.py" in names  # the agent guard ships too
     assert not any(n.startswith("hooks/") or n.startswith("patterns/") for n in names)
 
