@@ -6,10 +6,10 @@ Writes realistic files (code in a dozen languages, .env, MCP configs, agent file
 Kubernetes, Helm values, Terraform, notebooks, SQL seeds, logs, credential files) into OUT_DIR,
 and OUT_DIR/labels.jsonl with one row per labelled line:
 
-    {"path": "py/settings_03.py", "line": 12, "secret": true, "class": "dynatrace"}
+    {"path": "python/settings_03.py", "line": 12, "is_secret": true, "class": "dynatrace"}
 
 Every file belongs to one class. Positive classes hold real-shaped secrets (one or more labelled
-lines); negative classes hold hard negatives (labelled `"secret": false`: the line a scanner is
+lines); negative classes hold hard negatives (labelled `"is_secret": false`: the line a scanner is
 tempted to report). Any finding in a file that is not on a positive line is a false alarm of the
 file's class. About half the files are negatives.
 
@@ -765,7 +765,7 @@ def generate(root: Path, seed: int = 12) -> list[Label]:
         make(writer, Gen(seed * 1000 + number))
     with open(root / "labels.jsonl", "w", encoding="utf-8") as fh:
         for label in writer.labels:
-            fh.write(json.dumps({"path": label.path, "line": label.line, "secret": label.secret,
+            fh.write(json.dumps({"path": label.path, "line": label.line, "is_secret": label.secret,
                                  "class": label.cls}) + "\n")
     return writer.labels
 
