@@ -413,6 +413,22 @@ def pem_headerless(w: Writer, g: Gen) -> None:
                 'func PEM() string { return "-----BEGIN PRIVATE KEY-----\\n" + signingKeyDER + "\\n-----END PRIVATE KEY-----" }'])
 
 
+def pem_in_logs(w: Writer, g: Gen) -> None:
+    """A key printed by a build step: every line carries the log's prefix."""
+    for i, prefix in enumerate(["#7 0.312 ", "2026-04-26T12:36:01Z ", "[build] "]):
+        body = pem_body(g)
+        chunks = [body[j:j + 64] for j in range(0, 640, 64)]
+        w.write("pem-in-log", f"logs/build_{i}.log", [
+            f"{prefix}RUN openssl genpkey -algorithm RSA -out key.pem && cat key.pem",
+            S(f"{prefix}-----BEGIN PRIVATE KEY-----"), *[prefix + c for c in chunks], f"{prefix}-----END PRIVATE KEY-----",
+            f"{prefix}DONE 0.4s"])
+    pub = base64.b64encode(b"\x30\x82\x01\x22\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01\x05\x00\x03\x82"
+                           + bytes(g.rng.getrandbits(8) for _ in range(270))).decode()
+    w.write("public-key-material", "logs/build_pub.log", [
+        N("#7 0.312 -----BEGIN PUBLIC KEY-----"), *["#7 0.312 " + pub[j:j + 64] for j in range(0, 320, 64)],
+        "#7 0.312 -----END PUBLIC KEY-----"])
+
+
 def base64_slashes(w: Writer, g: Gen) -> None:
     keys = ["AUTH_SECRET", "NEXTAUTH_SECRET", "SESSION_SECRET", "JWT_SECRET", "SECRET_KEY_BASE", "ENCRYPTION_KEY"]
     for i, lang in enumerate(["env", "env", "yaml", "shell", "python", "json"]):
@@ -751,7 +767,7 @@ def more_negatives(w: Writer, g: Gen) -> None:
         N(f"token_checksum: sha256:{g.s(64, HEX)}"), N(f"client_secret_md5: {g.s(32, HEX)}")])
 
 
-GENERATORS = [provider_formats, bearer_prefixed, pem_headerless, base64_slashes, url_localhost, keyword_elsewhere,
+GENERATORS = [provider_formats, bearer_prefixed, pem_headerless, pem_in_logs, base64_slashes, url_localhost, keyword_elsewhere,
               structured_decoders, ordinary, password_hashes, wrong_checksums, encrypted_values, documented,
               compose_references, identifiers, minified, public_identifiers, ordinary_negatives, code_idioms,
               more_negatives]
