@@ -19,7 +19,7 @@ from __future__ import annotations
 from .analysers.registry import TEXT, analyser, kind_of, needs_whole_file
 from .engine.analysis import FILE, Analysis, resolve
 from .engine.decode import decode
-from .engine.filters import inline_allowed
+from .engine.filters import built_bundle, inline_allowed
 from .engine.findings import ScanError
 from .engine.matcher import ScanTimeout
 
@@ -110,6 +110,21 @@ def _find(matcher: Matcher, path: str, text: str) -> list[Match]:
     return matches
 
 
+# Counted in the summary: keyword = value matches dropped in minified bundles (never silent).
+BUILT_BUNDLE_NOTE = "generic in built bundle"
+
+
+def _without_built_bundle_generics(path: str, text: str, matches: list[Match], result: ScanResult) -> list[Match]:
+    """A minified bundle under dist/, build/, static/ is built, not written: keyword = value
+    matches there are minifier noise and only counted; provider formats stay (a live key
+    shipped in a bundle is a real leak)."""
+    if not matches or not any(m.rule.generic for m in matches) or not built_bundle(path, text):
+        return matches
+    kept = [m for m in matches if not m.rule.generic]
+    result.notes[BUILT_BUNDLE_NOTE] += len(matches) - len(kept)
+    return kept
+
+
 def _keep_added(change: FileDiff) -> Keep:
     """What a change adds: the findings on its added lines; for a change git calls binary (no
     lines to tell), everything; a finding about the whole file when the change adds content."""
@@ -130,7 +145,7 @@ def _analyse(matcher: Matcher, path: str, kind: str, data: bytes, text: str | No
                         note=lambda what: result.notes.update([what]))
     try:
         if text is not None:
-            analysis.matches = _find(matcher, path, text)
+            analysis.matches = _without_built_bundle_generics(path, text, _find(matcher, path, text), result)
         if kind != TEXT:
             analyser(kind)(analysis)
         seen = {(m.rule.id, m.secret) for m in analysis.matches}

@@ -19,7 +19,8 @@ _RED, _YELLOW, _DIM, _BOLD, _RESET = "\033[31m", "\033[33m", "\033[2m", "\033[1m
 
 # Findings that were found and deliberately not reported: always counted in the summary.
 _SUPPRESSIONS = {"allowed inline": "allowed by inline markers", "allowed by config": "allowed by config",
-                 "baselined": "in the baseline", "advisories turned off": "advisories turned off (config)"}
+                 "baselined": "in the baseline", "advisories turned off": "advisories turned off (config)",
+                 "generic in built bundle": "keyword=value matches in minified built bundles not reported"}
 
 
 def _split(result: ScanResult) -> tuple[list[Finding], list[Finding]]:

@@ -7,7 +7,7 @@ rule."""
 from __future__ import annotations
 
 from .engine.checksums import VALIDATORS
-from .engine.filters import rejection_reason
+from .engine.filters import LineContext, context_reason, rejection_reason
 from .engine.matcher import Matcher
 from .engine.rules import SECRET_GROUP, Rule
 
@@ -25,6 +25,10 @@ def _why_missed(rule: Rule, pattern: object, text: str, secret: str) -> str:
     reason = rejection_reason(secret, generic=rule.generic, entropy=rule.entropy, min_length=rule.min_length)
     if reason:
         return f"filtered: {reason}"
+    at = text.find(secret)
+    reason = context_reason(secret, LineContext.of(text, at, at + len(secret)), generic=rule.generic)
+    if reason:
+        return f"filtered in its line: {reason}"
     return "not reported (keyword too far from the match?)"
 
 

@@ -27,6 +27,7 @@ def test_wheel_contents(tmp_path: Path) -> None:
     assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("credwall/patterns/") and n.endswith(".yaml")) == packs
     assert "credwall/patterns/ruleset.marshal" in names  # the packs' parsed form (setup.py)
     assert "credwall/hooks/check_secrets.py" in names
+    assert "credwall/patterns/documented-examples.txt" in names  # the documented-example filter's list
     assert "credwall/agentguard/cli.py" in names  # the agent guard ships too
     assert "credwall/importers/gitleaks/reader.py" in names
     # every subpackage is listed in pyproject's `packages` (a new one is easily forgotten)

@@ -161,3 +161,43 @@ def openssh_private_key_encrypted(seed: int | None = 19) -> str:
     body = (b"openssh-key-v1\x00" + string(b"aes256-ctr") + string(b"bcrypt") + string(_random_bytes(24, seed))
             + (1).to_bytes(4, "big") + string(_random_bytes(51, seed)) + string(_random_bytes(160, seed)))
     return _armor("OPENSSH PRIVATE" + " KEY", body, width=70)
+
+
+# --- checksummed formats (tests/test_checksums.py, bench/detection_corpus.py) ---------------------
+
+_URLSAFE = _ALNUM + "-_"
+
+
+def atlassian_api_token(seed: int | None = 20) -> str:
+    """ATATT3xFfGF0 + base64url body + `=` + hex CRC32 of everything before it."""
+    body = "ATATT3" + "xFfGF0" + rand(170, _URLSAFE, seed=seed) + "="
+    return body + format(zlib.crc32(body.encode()), "08X")
+
+
+def bitbucket_app_password(seed: int | None = 21) -> str:
+    body = "AT" + "BB" + rand(24, seed=seed)
+    return body + format(zlib.crc32(body.encode()), "08X")
+
+
+def gitlab_routable_token(prefix: str = "glpat-", seed: int | None = 22) -> str:
+    """GitLab's routable format: base64url(random 16 bytes + routing payload + its length), then
+    `.01.`, the payload's length in base 36 and a base-36 CRC32 of everything before."""
+    import base64
+
+    from credwall.engine.checksums import base36
+
+    routing = b"c:1\no:" + rand(4, "0123456789abcdefghijklmnopqrstuvwxyz", seed=seed).encode() + b"\nu:9f"
+    raw = _random_bytes(16, seed) + routing + bytes([len(routing)])
+    payload = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    body = prefix + payload + ".01." + base36(len(payload), 2)
+    return body + base36(zlib.crc32(body.encode()), 7)
+
+
+def grafana_service_account_token(seed: int | None = 23) -> str:
+    body = "gl" + "sa_" + rand(32, seed=seed)
+    return body + "_" + zlib.crc32(body.encode()).to_bytes(4, "little").hex()
+
+
+def cloudflare_token(prefix: str = "cfut_", seed: int | None = 24) -> str:
+    body = rand(40, seed=seed)
+    return prefix + body + format(zlib.crc32(body.encode()), "08x")

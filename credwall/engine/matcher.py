@@ -11,7 +11,7 @@ import os
 from typing import Any, Callable, NamedTuple, Sequence
 
 from .checksums import VALIDATORS
-from .filters import inline_allowed, rejection_reason
+from .filters import LineContext, context_reason, inline_allowed, loopback_url_credential, rejection_reason
 from .gate import KeywordGate, build_gate
 from .regexcache import RegexCompiler
 from .rules import SECRET_GROUP, Allowlist, Example, Rule
@@ -201,11 +201,17 @@ class Matcher:
                     if rejection_reason(secret, generic=rule.generic, entropy=rule.entropy,
                                         min_length=rule.min_length):
                         continue
+                    start_at, end_at = m.span(SECRET_GROUP)
+                    if context_reason(secret, LineContext.of(text, start_at, end_at), generic=rule.generic):
+                        continue
                     if self._allow_secret is not None and self._allow_secret(secret):
                         continue
                     if rule.allowlists and self.allowlisted(index, text, m, secret):
                         continue
-                    found.append(Match(rule, m.start(SECRET_GROUP), m.end(SECRET_GROUP), secret))
+                    reported = rule
+                    if rule.confidence == "high" and loopback_url_credential(text, end_at):
+                        reported = rule._replace(confidence="medium")  # a dev database on this machine
+                    found.append(Match(reported, start_at, end_at, secret))
             except TimeoutError:
                 raise ScanTimeout(rule.id) from None
         return found
