@@ -19,7 +19,7 @@ def default_path(explicit: str | None, config: Config) -> str:
     return explicit or config.baseline or os.path.join(config.root, DEFAULT_FILENAME)
 
 
-def record(config: Config, path: str, *, update: bool, jobs: int | None = None) -> str:
+def record(config: Config, path: str, *, update: bool, jobs: int | None = None, skip_ignored: bool = True) -> str:
     """`baseline create` / `update`: scan the tree holding the baseline with the rules in force
     and write every finding (update keeps the old entries' reasons). Returns what changed."""
     from .engine.session import Engine
@@ -34,7 +34,7 @@ def record(config: Config, path: str, *, update: bool, jobs: int | None = None) 
         old = load_baseline(path)
     engine = Engine(config, old)
     result = scan_paths(engine.matcher, [root], jobs=jobs, excluded=config.excluder(),
-                        max_bytes=config.max_file_bytes)
+                        max_bytes=config.max_file_bytes, skip_ignored=skip_ignored)
     from .config import apply_to_findings
 
     apply_to_findings(result, config)

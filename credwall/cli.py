@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--since", metavar="REV", help="with --history: only commits after REV (REV..HEAD)")
     scan.add_argument("--range", metavar="A..B", dest="rev_range", help="with --history: this revision range")
     scan.add_argument("--all-branches", action="store_true", help="with --history: every branch and tag")
+    scan.add_argument("--include-ignored", action="store_true",
+                      help="in a git work tree, also scan the files git ignores (skipped by default)")
     add_output_options(scan)
     scan.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
 
@@ -63,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("file", nargs="?", default=None, help="the baseline (default: the config's, else .credwall-baseline.jsonl)")
         cmd.add_argument("--config", metavar="FILE", default=None)
         cmd.add_argument("--jobs", type=int, default=None)
+        cmd.add_argument("--include-ignored", action="store_true", help="also record files git ignores")
     imp = baseline_sub.add_parser("import", help="import a detect-secrets .secrets.baseline")
     imp.add_argument("source", help="the detect-secrets baseline")
     imp.add_argument("file", nargs="?", default=None, help="the credwall baseline to write or extend")
@@ -159,7 +162,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         raise UsageError("- (stdin) cannot be combined with other paths")
     else:
         result = scan_paths(engine.matcher, args.paths or ["."], jobs=args.jobs, excluded=engine.config.excluder(),
-                            max_bytes=engine.config.max_file_bytes)
+                            max_bytes=engine.config.max_file_bytes, skip_ignored=not args.include_ignored)
     return emit(result, args.format, args.color, engine, whole_tree=args.paths != ["-"])
 
 
@@ -172,7 +175,8 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
     if args.baseline_command == "import":
         message = bl.import_into(args.source, path)
     else:
-        message = bl.record(config, path, update=args.baseline_command == "update", jobs=args.jobs)
+        message = bl.record(config, path, update=args.baseline_command == "update", jobs=args.jobs,
+                            skip_ignored=not args.include_ignored)
     print(f"credwall: {path}: {message}", file=sys.stderr)
     return EXIT_CLEAN
 

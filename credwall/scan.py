@@ -57,18 +57,48 @@ def _scan_file_list(matcher: Matcher, paths: Sequence[str], kinds: Collection[st
     return result
 
 
+def git_ignored(target: str) -> Callable[[str], bool] | None:
+    """For a directory in a git work tree: is a path below it one that git ignores (a build
+    output, a virtualenv, a local `.env` the team ignores on purpose)? None outside a work tree,
+    when git ignores nothing there, or when the directory itself is ignored: a directory named
+    on the command line is scanned whatever git says about it."""
+    from .sources import git
+
+    if not os.path.isdir(target):
+        return None
+    try:
+        top = git.toplevel(target)
+        ignored = git.ignored_paths(top) if top is not None else frozenset()
+    except git.GitError:  # no git to ask: scan everything rather than guess
+        return None
+    here = os.path.normpath(os.path.abspath(target))
+    probe = here
+    while top is not None and len(probe) >= len(top):
+        if probe in ignored:
+            return None
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    if not ignored:
+        return None
+    return lambda path: os.path.normpath(os.path.abspath(path)) in ignored
+
+
 def collect_paths(targets: Iterable[str], result: ScanResult, excluded: Excluded | None = None,
-                  max_bytes: int = MAX_FILE_BYTES, strict: bool = False) -> list[tuple[str, int]]:
+                  max_bytes: int = MAX_FILE_BYTES, strict: bool = False,
+                  skip_ignored: bool = False) -> list[tuple[str, int]]:
     """(path, size) of the files to read; skipped ones are counted in result by reason.
     `strict` (a commit hook's file names): what a walk would skip is an error instead — a FIFO or
     device in a committed file's place, a file over the size limit — since a commit check that
-    leaves a file unread has not checked the commit."""
+    leaves a file unread has not checked the commit. `skip_ignored`: a directory walk in a git
+    work tree leaves out what git ignores (counted in the summary)."""
     files: list[tuple[str, int]] = []
     for target in targets:
         if not os.path.lexists(target):
             result.errors.append(ScanError(target, "no such file or directory"))
             continue
-        for path, reason in walk(target):
+        for path, reason in walk(target, git_ignored(target) if skip_ignored else None):
             # Only what a walk finds below the named target may be skipped: a file named itself
             # (`credwall scan node_modules/x`, a hook's file names) is always read.
             if reason is None and path != target:
@@ -138,11 +168,12 @@ def _chunks(files: list[tuple[str, int]], parts: int) -> list[list[str]]:
 
 def scan_paths(matcher: Matcher, targets: Iterable[str], jobs: int | None = None,
                excluded: Excluded | None = None, max_bytes: int = MAX_FILE_BYTES,
-               kinds: Collection[str] | None = None, strict: bool = False) -> ScanResult:
-    """Files and directories, each file whole (`strict`: see collect_paths)."""
+               kinds: Collection[str] | None = None, strict: bool = False,
+               skip_ignored: bool = False) -> ScanResult:
+    """Files and directories, each file whole (`strict`, `skip_ignored`: see collect_paths)."""
     started = time.perf_counter()
     result = ScanResult()
-    files = collect_paths(targets, result, excluded, max_bytes, strict)
+    files = collect_paths(targets, result, excluded, max_bytes, strict, skip_ignored)
     total = sum(size for _, size in files)
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and total >= _PARALLEL_MIN_BYTES and len(files) > 1:
