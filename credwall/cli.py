@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--config", metavar="FILE", default=None)
         cmd.add_argument("--jobs", type=int, default=None)
         cmd.add_argument("--include-ignored", action="store_true", help="also record files git ignores")
+        if name == "create":
+            cmd.add_argument("--write-config", action="store_true",
+                             help="also set `baseline` in the configuration (.credwall.toml, created if missing), "
+                                  "so scans and hooks use it")
     imp = baseline_sub.add_parser("import", help="import a detect-secrets .secrets.baseline")
     imp.add_argument("source", help="the detect-secrets baseline")
     imp.add_argument("file", nargs="?", default=None, help="the credwall baseline to write or extend")
@@ -128,7 +132,21 @@ def _cmd_history(args: argparse.Namespace) -> int:
 def _engine(args: argparse.Namespace) -> Engine:
     from .engine.session import Engine
 
-    return Engine.load(args.config, args.baseline)
+    return Engine.load(args.config, args.baseline, use_baseline=not args.no_baseline)
+
+
+def _covers_baseline(paths: list[str], engine: Engine) -> bool:
+    """Did the scan walk the whole tree the baseline describes (a directory holding its root)?
+    Only then can an entry that matched nothing be called stale: a scan of two files sees two
+    files' findings."""
+    if engine.baseline is None:
+        return False
+    root = engine.baseline.root
+    for path in paths or ["."]:
+        full = os.path.abspath(path)
+        if path != "-" and os.path.isdir(full) and (full == root or root.startswith(full.rstrip(os.sep) + os.sep)):
+            return True
+    return False
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
@@ -163,7 +181,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     else:
         result = scan_paths(engine.matcher, args.paths or ["."], jobs=args.jobs, excluded=engine.config.excluder(),
                             max_bytes=engine.config.max_file_bytes, skip_ignored=not args.include_ignored)
-    return emit(result, args.format, args.color, engine, whole_tree=args.paths != ["-"])
+    return emit(result, args.format, args.color, engine, whole_tree=_covers_baseline(args.paths, engine))
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
@@ -178,6 +196,10 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
         message = bl.record(config, path, update=args.baseline_command == "update", jobs=args.jobs,
                             skip_ignored=not args.include_ignored)
     print(f"credwall: {path}: {message}", file=sys.stderr)
+    if args.baseline_command in ("create", "import"):
+        advice = bl.config_advice(config, path, write=getattr(args, "write_config", False))
+        if advice:
+            print(f"credwall: {advice}", file=sys.stderr)
     return EXIT_CLEAN
 
 

@@ -96,5 +96,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--config", metavar="FILE", default=None,
                         help="a .credwall.toml or pyproject.toml (default: the nearest one, walking up)")
-    parser.add_argument("--baseline", metavar="FILE", default=None,
-                        help="suppress the findings recorded in this baseline (default: the config's `baseline`)")
+    baseline = parser.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", metavar="FILE", default=None,
+                          help="suppress the findings recorded in this baseline (default: the config's `baseline`)")
+    baseline.add_argument("--no-baseline", action="store_true",
+                          help="ignore the baseline: report every finding, the accepted ones too")
