@@ -22,6 +22,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Sequence
 
+    from .config import Config
     from .engine.session import Engine
 
 from .options import EXIT_CLEAN, EXIT_ERROR, Parser, add_output_options, command_stdout
@@ -70,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--write-config", action="store_true",
                              help="also set `baseline` in the configuration (.credwall.toml, created if missing), "
                                   "so scans and hooks use it")
+    tri = baseline_sub.add_parser("triage", help="walk the baseline's entries and mark each a true or false positive "
+                                                 "(detect-secrets' `audit`)")
+    tri.add_argument("file", nargs="?", default=None, help="the baseline (default: the config's, else .credwall-baseline.jsonl)")
+    tri.add_argument("--all", action="store_true", dest="everything", help="also entries that already have a verdict")
+    tri.add_argument("--config", metavar="FILE", default=None)
     imp = baseline_sub.add_parser("import", help="import a detect-secrets .secrets.baseline")
     imp.add_argument("source", help="the detect-secrets baseline")
     imp.add_argument("file", nargs="?", default=None, help="the credwall baseline to write or extend")
@@ -190,6 +196,8 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     path = bl.default_path(args.file, config)
+    if args.baseline_command == "triage":
+        return _cmd_triage(args, config, path)
     if args.baseline_command == "import":
         message = bl.import_into(args.source, path)
     else:
@@ -200,6 +208,24 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
         advice = bl.config_advice(config, path, write=getattr(args, "write_config", False))
         if advice:
             print(f"credwall: {advice}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _cmd_triage(args: argparse.Namespace, config: Config, path: str) -> int:
+    from .baseline import load_baseline
+    from .engine.session import Engine
+    from .triage import triage, verdict_counts
+
+    if not os.path.isfile(path):
+        raise UsageError(f"{path}: no baseline to triage; create one with `credwall baseline create`")
+    baseline = load_baseline(path)
+    out = command_stdout()
+    answered, left = triage(baseline, path, Engine(config, baseline), sys.stdin, out, everything=args.everything)
+    out.flush()
+    print(f"credwall: {path}: {answered} verdict(s) recorded; {verdict_counts(load_baseline(path))}", file=sys.stderr)
+    if any(e.verdict == "true-positive" for e in load_baseline(path).entries):
+        print("credwall: true positives are real secrets: rotate each at its provider, remove it from the file, "
+              "then `credwall baseline update` drops its entry", file=sys.stderr)
     return EXIT_CLEAN
 
 
