@@ -236,14 +236,16 @@ class Applied(NamedTuple):
 
 
 def apply_baseline(result: ScanResult, baseline: Baseline,
-                   sha1_hits: Mapping[str, str] | None = None) -> Applied:
+                   sha1_hits: Mapping[str, str] | None = None,
+                   matched: list[tuple[Finding, Entry]] | None = None) -> Applied:
     """Split result's findings into new ones and baselined ones. A finding matches an entry of
     its own file with its rule id and fingerprint, or one whose file is gone (a rename; see the
     module docstring); imported detect-secrets entries match through `sha1_hits` (fingerprint ->
     sha1 of the secret, reported by the scan).
 
     `unused` is meaningful only for a scan of the whole tree: a staged scan sees only the added
-    lines, so nearly every entry would look unused there."""
+    lines, so nearly every entry would look unused there. `matched`, when given, receives each
+    suppressed finding with the entry that accounts for it."""
     matcher = _EntryMatcher(baseline, sha1_hits or {})
     kept: list[Finding] = []
     relative: dict[str, str] = {}  # finding path -> entry path: many findings share a file
@@ -254,6 +256,8 @@ def apply_baseline(result: ScanResult, baseline: Baseline,
         entry, _ = matcher.match(path, finding.rule_id, finding.fingerprint)
         if entry is None:
             kept.append(finding)
+        elif matched is not None:
+            matched.append((finding, entry))
     kept_set = set(map(id, kept))
     kept = [f for f in result.findings if id(f) in kept_set]  # the report's order
     suppressed = len(result.findings) - len(kept)

@@ -90,8 +90,11 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog.split()[0]}: error: {message}\n")
 
 
-def add_output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("auto", *FORMATS), default="auto",
+def add_output_options(parser: argparse.ArgumentParser, gitleaks_aliases: bool = False) -> None:
+    """--format, --color, --config, --baseline / --no-baseline; `gitleaks_aliases` adds gitleaks'
+    names for --format (-f, --report-format) on the scan commands."""
+    names = ("--format", "-f", "--report-format") if gitleaks_aliases else ("--format",)
+    parser.add_argument(*names, dest="format", choices=("auto", *FORMATS), default="auto",
                         help="auto: github annotations under GitHub Actions when not on a terminal, else text")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--config", metavar="FILE", default=None,
