@@ -270,8 +270,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     elif "-" in args.paths:
         raise UsageError("- (stdin) cannot be combined with other paths")
     else:
+        from .progress import terminal_progress
+
         result = scan_paths(engine.matcher, args.paths or ["."], jobs=args.jobs, excluded=engine.config.excluder(),
-                            max_bytes=engine.config.max_file_bytes, skip_ignored=not args.include_ignored)
+                            max_bytes=engine.config.max_file_bytes, skip_ignored=not args.include_ignored,
+                            progress=terminal_progress(label="scan", unit="files"))
     return emit(result, args.format, args.color, engine, whole_tree=_covers_baseline(args.paths, engine),
                 output=args.output, exit_findings=args.exit_code)
 

@@ -194,7 +194,8 @@ def test_history_revisions() -> None:
     assert history.history_revisions(rev_range="a..b") == ["a..b"]
 
 
-def test_progress_bar_only_on_a_terminal() -> None:
+def test_progress_bar_only_on_a_terminal(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("CI", raising=False)
     assert terminal_progress(io.StringIO()) is None
     master, slave = os.openpty()
     try:
