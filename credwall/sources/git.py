@@ -390,3 +390,10 @@ def ignored_paths(root: str) -> frozenset[str]:
     entering it. Tracked files are never listed, whatever the ignore rules say."""
     out = run_git(["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"], cwd=root)
     return frozenset(os.path.normpath(os.path.join(root, os.fsdecode(p))) for p in out.split(b"\0") if p)
+
+
+def staged_names(root: str) -> list[str]:
+    """Paths (relative to root, `/`-separated) the staged change adds, modifies or deletes; a
+    rename as both its old and its new name."""
+    out = run_git(["diff", "--cached", "--name-only", "--no-renames", "-z"], cwd=root)
+    return [os.fsdecode(p) for p in out.split(b"\0") if p]
