@@ -292,7 +292,7 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
     else:
         message = bl.record(config, path, update=args.baseline_command == "update", jobs=args.jobs,
                             skip_ignored=not args.include_ignored)
-    print(f"credwall: {path}: {message}", file=sys.stderr)
+    print(f"credwall: {os.path.relpath(path)}: {message}", file=sys.stderr)
     if args.baseline_command in ("create", "import"):
         advice = bl.config_advice(config, path, write=getattr(args, "write_config", False))
         if advice:
@@ -311,7 +311,8 @@ def _cmd_triage(args: argparse.Namespace, config: Config, path: str) -> int:
     out = command_stdout()
     answered, left = triage(baseline, path, Engine(config, baseline), sys.stdin, out, everything=args.everything)
     out.flush()
-    print(f"credwall: {path}: {answered} verdict(s) recorded; {verdict_counts(load_baseline(path))}", file=sys.stderr)
+    print(f"credwall: {os.path.relpath(path)}: {answered} verdict(s) recorded; {verdict_counts(load_baseline(path))}",
+          file=sys.stderr)
     if any(e.verdict == "true-positive" for e in load_baseline(path).entries):
         print("credwall: true positives are real secrets: rotate each at its provider, remove it from the file, "
               "then `credwall baseline update` drops its entry", file=sys.stderr)

@@ -161,3 +161,10 @@ def openssh_private_key_encrypted(seed: int | None = 19) -> str:
     body = (b"openssh-key-v1\x00" + string(b"aes256-ctr") + string(b"bcrypt") + string(_random_bytes(24, seed))
             + (1).to_bytes(4, "big") + string(_random_bytes(51, seed)) + string(_random_bytes(160, seed)))
     return _armor("OPENSSH PRIVATE" + " KEY", body, width=70)
+
+
+if __name__ == "__main__":  # `python -m tests.tokens github_classic`: one token, drawn at random (the docs' examples)
+    import sys
+
+    print(globals()[sys.argv[1]](*(int(a) for a in sys.argv[2:]), seed=None)
+          if sys.argv[1] != "rand" else rand(int(sys.argv[2])))

@@ -9,7 +9,9 @@ from typing import Callable, Iterator
 # Files larger than this are reported as skipped (never silently): a later knob raises it.
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "bower_components", ".venv",
+# Version control's own data: not the tree's content, left out without a word.
+_VCS_DIRS = frozenset({".git", ".hg", ".svn"})
+_SKIP_DIRS = frozenset({*_VCS_DIRS, "node_modules", "bower_components", ".venv",
                         "venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache",
                         ".ruff_cache", "site-packages", ".terraform"})
 
@@ -72,6 +74,8 @@ def walk(root: str, ignored: Callable[[str], bool] | None = None) -> Iterator[tu
         kept = []
         for name in sorted(dirnames):
             full = os.path.join(dirpath, name)
+            if name in _VCS_DIRS:
+                continue
             if name in _SKIP_DIRS:
                 yield full, "vendored"
             elif os.path.islink(full):  # os.walk would not descend; say so
