@@ -205,7 +205,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch) -> None:  # type: ignore[n
             bar.delay = 0.0
             bar(500, 2000, 3_000_000)
             bar.finish()
-            written = os.read(master, 4096).decode()
+            written = _drain(master)
     finally:
         os.close(master)
         os.close(slave)
@@ -219,3 +219,16 @@ def test_progress_bar_stays_quiet_for_short_scans() -> None:
     bar(1, 2, 10)
     bar.finish()
     assert out.getvalue() == ""
+
+
+def _drain(fd: int) -> str:
+    """Everything written to the terminal so far: a pty hands it over in pieces."""
+    import select
+
+    data = b""
+    while select.select([fd], [], [], 0.2)[0]:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode()

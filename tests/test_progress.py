@@ -20,7 +20,7 @@ def _tty_output(monkeypatch, feed) -> str:  # type: ignore[no-untyped-def]
             bar.delay = 0.0
             feed(bar)
             bar.finish()
-            return os.read(master, 8192).decode()
+            return _drain(master)
     finally:
         os.close(master)
         os.close(slave)
@@ -76,3 +76,16 @@ def test_the_pool_reports_progress_too(tmp_path, matcher) -> None:  # type: igno
     result = scan_paths(matcher, [str(tmp_path)], jobs=2, progress=lambda *a: calls.append(a))
     assert result.files == 8 and calls[-1][0] == 8 and calls[-1][2] == calls[-1][3] == 8 * 1_200_000
     assert len(calls) > 1
+
+
+def _drain(fd: int) -> str:
+    """Everything written to the terminal so far: a pty hands it over in pieces."""
+    import select
+
+    data = b""
+    while select.select([fd], [], [], 0.2)[0]:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode()
