@@ -189,7 +189,8 @@ def _from_gitleaks(args: argparse.Namespace) -> argparse.Namespace:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
-    from .history import HistoryError, history_summary, scan_history, terminal_progress
+    from .history import HistoryError, history_summary, scan_history
+    from .progress import terminal_progress
     from .report import emit
     from .sources import git
 

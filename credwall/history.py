@@ -28,7 +28,6 @@ Choices, and why:
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 from .engine.findings import ScanError, ScanResult
@@ -40,7 +39,7 @@ from .sources.history import (Commit, HistoryError, combined_to_unified, history
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Sequence, TextIO
+    from typing import Any, Callable, Sequence
 
     from .engine.findings import Finding
     from .engine.matcher import Matcher
@@ -315,13 +314,6 @@ class _CommitScanner:
         for n in range(errors_before, len(result.errors)):
             error = result.errors[n]
             result.errors[n] = ScanError(f"{commit.sha[:12]}:{error.path}", error.reason)
-
-
-# --- progress --------------------------------------------------------------------------------
-
-# One progress bar for every long run (credwall/progress.py); imported here for the callers and
-# tests that know it from this module.
-from .progress import ProgressBar, terminal_progress  # noqa: E402,F401
 
 
 def history_summary(result: HistoryResult) -> str:

@@ -11,7 +11,8 @@ import pytest
 
 from credwall import history
 from credwall.sources.git import GitError
-from credwall.history import HistoryError, ProgressBar, scan_history, terminal_progress
+from credwall.history import HistoryError, scan_history
+from credwall.progress import ProgressBar, terminal_progress
 from credwall.scan import scan_paths
 from tests import tokens
 from tests.conftest import GitRepo
