@@ -4,8 +4,9 @@ suppresses the findings it lists and notes the entries that no longer match anyt
 
 The file (`.credwall-baseline.jsonl`) is built for git's line-based three-way merge:
 
-    {"credwall-baseline": 1, "about": "one accepted finding per line, sorted; no secrets; written by …"}
+    {"credwall-baseline": 2, "about": "one accepted finding per line, sorted; no secrets; written by …"}
     {"path": "src/app.py", "rule_id": "github-pat", "fingerprint": "3f1c…64 hex", "secret_masked": "ghp_…"}
+    {"path": "tests/data.py", "rule_id": "…", "fingerprint": "…", "verdict": "false-positive", "reason": "…"}
     {"path": "src/app.py", "sha1": "40 hex", "source": "detect-secrets: AWS Access Key"}
 
 - One entry per line, JSON Lines rather than one JSON document: adding an entry never edits a
@@ -23,10 +24,16 @@ The file (`.credwall-baseline.jsonl`) is built for git's line-based three-way me
   accepts entries in any order and with duplicates, and the next `update` re-sorts them.
 
 Matching: a finding is suppressed by an entry with the same rule id and fingerprint (sha256 of
-rule id + secret). The path is informative: a renamed or copied file keeps its secret
-suppressed, since the secret is the one already accepted, and renaming a file must not
-resurrect its findings. An entry is "used" when a finding at its own path matches it, or, when
-no entry for that secret names the finding's path (a move), when any finding matches it.
+rule id + secret) *for the same file*, as detect-secrets and gitleaks tie a known finding to its
+file: the accepted test key copied into `.env.example` or a new module is a new finding. No line
+numbers, so an edit that moves the secret up or down its file changes nothing. A renamed or
+moved file keeps its findings suppressed: an entry whose file no longer exists follows its
+secret to one new path (the first, in path order, where that secret is found and no entry
+names it), which `update` then records. An entry is "used" when a finding matches it.
+
+Format versions: 1 (credwall 0.1) and 2 are read; 2 is written. Version 2 adds the optional
+`verdict` of `credwall baseline triage` ("true-positive" / "false-positive"); a version-1 file
+loads unchanged and becomes version 2 on its next create, update or triage.
 
 Secrets are never written: entries hold the fingerprint and a masked prefix (at most a quarter
 of the secret, at most 4 characters), exactly what `--format json` prints.
@@ -51,15 +58,18 @@ if TYPE_CHECKING:
     from .engine.findings import Finding, ScanResult
 
 DEFAULT_FILENAME = ".credwall-baseline.jsonl"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 # Fixed: never carries anything that changes between runs, so it never conflicts.
-HEADER = ('{"credwall-baseline": 1, "about": "one accepted finding per line, sorted; no secrets; '
-          'written by credwall baseline create/update"}')
+HEADER = ('{"credwall-baseline": 2, "about": "one accepted finding per line, sorted; no secrets; '
+          'written by credwall baseline create/update/triage"}')
 DETECT_SECRETS = "detect-secrets"
 
 _HEX = frozenset("0123456789abcdef")
-_NATIVE_KEYS = ("path", "rule_id", "fingerprint", "secret_masked", "reason")
-_IMPORTED_KEYS = ("path", "sha1", "source", "reason")
+_NATIVE_KEYS = ("path", "rule_id", "fingerprint", "secret_masked", "verdict", "reason")
+_IMPORTED_KEYS = ("path", "sha1", "source", "verdict", "reason")
+TRUE_POSITIVE, FALSE_POSITIVE = "true-positive", "false-positive"
+VERDICTS = (TRUE_POSITIVE, FALSE_POSITIVE)
 _CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ", "||||||| ")
 
 
@@ -78,6 +88,7 @@ class Entry(NamedTuple):
     sha1: str = ""
     source: str = ""  # imported entries: "detect-secrets: <its secret types>"
     reason: str = ""  # optional, written by people; kept across updates
+    verdict: str = ""  # `baseline triage`: "true-positive", "false-positive", or "" (not triaged)
 
     @property
     def imported(self) -> bool:
@@ -90,6 +101,10 @@ class Entry(NamedTuple):
         if self.imported:
             return f"{self.path}: {self.source or DETECT_SECRETS} sha1 {self.sha1[:12]}…"
         return f"{self.path}: {self.rule_id} {self.secret_masked} ({self.fingerprint[:12]}…)"
+
+    def secret_key(self) -> tuple[str, str]:
+        """What identifies the secret, wherever it is: (rule id, fingerprint), or the sha1."""
+        return ("", self.sha1) if self.imported else (self.rule_id, self.fingerprint)
 
     def to_line(self) -> str:
         import json
@@ -171,11 +186,14 @@ def create_baseline(result: ScanResult, root: str) -> Baseline:
 class UpdateSummary(NamedTuple):
     kept: int  # entries still matched where they were
     added: int  # findings the old baseline did not cover
-    dropped: int  # entries nothing matches any more (a moved finding: one added, one dropped)
+    dropped: int  # entries nothing matches any more
     converted: int  # new native entries replacing matched detect-secrets entries
+    moved: int = 0  # entries whose file was renamed or moved: recorded at the new path
 
     def describe(self) -> str:
         text = f"{self.kept} kept, {self.added} added, {self.dropped} dropped"
+        if self.moved:
+            text += f", {self.moved} moved with their file"
         if self.converted:
             text += f", {self.converted} converted from {DETECT_SECRETS}"
         return text
@@ -183,36 +201,30 @@ class UpdateSummary(NamedTuple):
 
 def update_baseline(old: Baseline, result: ScanResult,
                     sha1_hits: Mapping[str, str] | None = None) -> tuple[Baseline, UpdateSummary]:
-    """The current findings, keeping the old entries' reasons; counts say what changed.
-    `sha1_hits` (fingerprint -> sha1, reported by the scan) converts imported
-    detect-secrets entries into native ones."""
+    """The current findings, keeping the old entries' reasons and verdicts; counts say what
+    changed. Matching is `apply_baseline`'s: by file, following a renamed file. `sha1_hits`
+    (fingerprint -> sha1, reported by the scan) converts imported detect-secrets entries into
+    native ones."""
     _require_complete(result)
     sha1_hits = sha1_hits or {}
-    old_native = {(e.path, e.rule_id, e.fingerprint): e for e in old.entries if not e.imported}
-    reason_by_key = {(e.rule_id, e.fingerprint): e.reason for e in old.entries if e.reason and not e.imported}
-    imported = {e.sha1: e for e in old.entries if e.imported}
-    kept = added = converted = 0
-    carried: set[tuple[str, str, str]] = set()
-    used_sha1: set[str] = set()
+    matcher = _EntryMatcher(old, sha1_hits)
+    kept = added = converted = moved = 0
     entries: list[Entry] = []
     for entry in Baseline(entries_from_findings(result.findings, old.root), old.root).entries:
-        line_key = (entry.path, entry.rule_id, entry.fingerprint)
-        previous = old_native.get(line_key)
-        sha1 = sha1_hits.get(entry.fingerprint, "")
-        if previous is not None:
-            kept += 1
-            carried.add(line_key)
-            entry = entry._replace(reason=previous.reason)
-        elif sha1 in imported:
-            converted += 1
-            used_sha1.add(sha1)
-            entry = entry._replace(reason=imported[sha1].reason)
-        else:
+        previous, how = matcher.match(entry.path, entry.rule_id, entry.fingerprint)
+        if previous is None:
             added += 1
-            entry = entry._replace(reason=reason_by_key.get((entry.rule_id, entry.fingerprint), ""))
+        else:
+            entry = entry._replace(reason=previous.reason, verdict=previous.verdict)
+            if previous.imported:
+                converted += 1
+            elif how == _MOVED:
+                moved += 1
+            else:
+                kept += 1
         entries.append(entry)
-    dropped = (len(old_native) - len(carried)) + (len(imported) - len(used_sha1))
-    return Baseline(entries, old.root), UpdateSummary(kept, added, dropped, converted)
+    dropped = len(old.entries) - len(matcher.used)
+    return Baseline(entries, old.root), UpdateSummary(kept, added, dropped, converted, moved)
 
 
 # --- applying ------------------------------------------------------------------------------------
@@ -224,38 +236,77 @@ class Applied(NamedTuple):
 
 
 def apply_baseline(result: ScanResult, baseline: Baseline,
-                   sha1_hits: Mapping[str, str] | None = None) -> Applied:
-    """Split result's findings into new ones and baselined ones. Matching is by rule id and
-    fingerprint, path aside (see the module docstring); imported detect-secrets entries match
-    through `sha1_hits` (fingerprint -> sha1 of the secret, reported by the scan).
+                   sha1_hits: Mapping[str, str] | None = None,
+                   matched: list[tuple[Finding, Entry]] | None = None) -> Applied:
+    """Split result's findings into new ones and baselined ones. A finding matches an entry of
+    its own file with its rule id and fingerprint, or one whose file is gone (a rename; see the
+    module docstring); imported detect-secrets entries match through `sha1_hits` (fingerprint ->
+    sha1 of the secret, reported by the scan).
 
     `unused` is meaningful only for a scan of the whole tree: a staged scan sees only the added
-    lines, so nearly every entry would look unused there."""
-    by_key: dict[tuple[str, str], list[Entry]] = {}
-    by_sha1: dict[str, list[Entry]] = {}
-    for entry in baseline.entries:
-        if entry.imported:
-            by_sha1.setdefault(entry.sha1, []).append(entry)
-        else:
-            by_key.setdefault((entry.rule_id, entry.fingerprint), []).append(entry)
-    used: set[Entry] = set()
+    lines, so nearly every entry would look unused there. `matched`, when given, receives each
+    suppressed finding with the entry that accounts for it."""
+    matcher = _EntryMatcher(baseline, sha1_hits or {})
     kept: list[Finding] = []
     relative: dict[str, str] = {}  # finding path -> entry path: many findings share a file
-    for finding in result.findings:
-        matching = by_key.get((finding.rule_id, finding.fingerprint))
-        if not matching and sha1_hits:
-            sha1 = sha1_hits.get(finding.fingerprint)
-            matching = by_sha1.get(sha1) if sha1 else None
-        if not matching:
-            kept.append(finding)
-            continue
+    for finding in sorted(result.findings, key=lambda f: f.path):  # a moved entry goes to the first path
         path = relative.get(finding.path)
         if path is None:
             path = relative[finding.path] = baseline.relative(finding.path)
-        here = [e for e in matching if e.path == path]
-        used.update(here or matching)  # no entry at this path: the file moved, all of them carry it
+        entry, _ = matcher.match(path, finding.rule_id, finding.fingerprint)
+        if entry is None:
+            kept.append(finding)
+        elif matched is not None:
+            matched.append((finding, entry))
+    kept_set = set(map(id, kept))
+    kept = [f for f in result.findings if id(f) in kept_set]  # the report's order
     suppressed = len(result.findings) - len(kept)
-    return Applied(kept, suppressed, [e for e in baseline.entries if e not in used])
+    return Applied(kept, suppressed, [e for e in baseline.entries if e not in matcher.used])
+
+
+_HERE, _MOVED = "here", "moved"
+
+
+class _EntryMatcher:
+    """Finds the entry that accounts for a finding at a path: one of that file's, else one whose
+    file no longer exists (the file was renamed or moved), claimed by the first path that asks."""
+
+    def __init__(self, baseline: Baseline, sha1_hits: Mapping[str, str]) -> None:
+        self.root = baseline.root
+        self.sha1_hits = sha1_hits
+        self.by_place: dict[tuple[str, str, str], Entry] = {}
+        self.by_secret: dict[tuple[str, str], list[Entry]] = {}
+        for entry in baseline.entries:
+            rule_id, key = entry.secret_key()
+            self.by_place.setdefault((entry.path, rule_id, key), entry)
+            self.by_secret.setdefault((rule_id, key), []).append(entry)
+        self.used: set[Entry] = set()
+        self._moved: dict[Entry, str] = {}  # orphaned entry -> the path that claimed it
+        self._exists: dict[str, bool] = {}
+
+    def _gone(self, path: str) -> bool:
+        if path not in self._exists:
+            self._exists[path] = path == "-" or not os.path.lexists(os.path.join(self.root, path))
+        return self._exists[path]
+
+    def match(self, path: str, rule_id: str, fingerprint: str) -> tuple[Entry | None, str]:
+        keys = [(rule_id, fingerprint)]
+        sha1 = self.sha1_hits.get(fingerprint)
+        if sha1:
+            keys.append(("", sha1))
+        for key in keys:
+            entry = self.by_place.get((path, *key))
+            if entry is not None:
+                self.used.add(entry)
+                return entry, _HERE
+        for key in keys:
+            for entry in self.by_secret.get(key, ()):
+                claimed = self._moved.get(entry)
+                if claimed == path or (claimed is None and entry.path != path and self._gone(entry.path)):
+                    self._moved[entry] = path
+                    self.used.add(entry)
+                    return entry, _MOVED
+        return None, ""
 
 
 def unused_note(unused: list[Entry], baseline_file: str, limit: int = 5) -> str:
@@ -288,6 +339,8 @@ def _entry(data: object, where: str) -> Entry:
             raise BaselineError(f"{where}: {key!r} must be a string")
     if not data.get("path"):
         raise BaselineError(f"{where}: entry has no 'path'")
+    if data.get("verdict", "") not in ("", *VERDICTS):
+        raise BaselineError(f"{where}: 'verdict' must be one of {', '.join(VERDICTS)}")
     if "sha1" in data:
         if not _is_hex(data["sha1"], 40):
             raise BaselineError(f"{where}: 'sha1' must be 40 lower-case hex digits")
@@ -325,9 +378,9 @@ def parse_baseline(text: str, name: str, root: str) -> Baseline:
                 _reject_foreign(text, name)
                 raise BaselineError(f"{where}: not a credwall baseline (the first line must be {HEADER})")
             version = data["credwall-baseline"]
-            if version != FORMAT_VERSION:
+            if version not in READABLE_VERSIONS:
                 raise BaselineError(f"{where}: baseline format {version!r} is not supported by this "
-                                    f"credwall (it reads format {FORMAT_VERSION})")
+                                    f"credwall (it reads formats {', '.join(map(str, READABLE_VERSIONS))})")
             header_seen = True
             continue
         entries.append(_entry(data, where))

@@ -22,9 +22,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Sequence
 
+    from .config import Config
     from .engine.session import Engine
 
-from .options import EXIT_CLEAN, EXIT_ERROR, Parser, add_output_options, command_stdout
+from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Parser, add_output_options, command_stdout
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,11 +37,24 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; - reads stdin")
     scan.add_argument("--staged", action="store_true", help="scan the lines added by the staged change")
     scan.add_argument("--history", action="store_true", help="scan the lines every commit added (git log -p)")
-    scan.add_argument("--since", metavar="REV", help="with --history: only commits after REV (REV..HEAD)")
-    scan.add_argument("--range", metavar="A..B", dest="rev_range", help="with --history: this revision range")
-    scan.add_argument("--all-branches", action="store_true", help="with --history: every branch and tag")
-    add_output_options(scan)
-    scan.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
+    _add_history_options(scan)
+    _add_scan_options(scan)
+
+    # gitleaks' subcommands, for hands used to them (docs/adopting.md maps every option).
+    git_cmd = sub.add_parser("git", help="gitleaks-style: the history of the repository at PATH (scan --history), "
+                                         "or with --staged the staged change (scan --staged)")
+    git_cmd.add_argument("source", nargs="?", metavar="PATH", default=None,
+                         help="a directory in the repository (default: .); the scan runs as if started there")
+    git_cmd.add_argument("-s", "--source", dest="source_option", metavar="PATH", default=None, help=argparse.SUPPRESS)
+    git_cmd.add_argument("--staged", action="store_true", help="the staged change instead of the history")
+    _add_history_options(git_cmd)
+    _add_scan_options(git_cmd)
+    dir_cmd = sub.add_parser("dir", help="gitleaks-style: files and directories, no history (scan PATH ...)")
+    dir_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    dir_cmd.add_argument("-s", "--source", dest="source_option", metavar="PATH", default=None, help=argparse.SUPPRESS)
+    _add_scan_options(dir_cmd)
+    stdin_cmd = sub.add_parser("stdin", help="gitleaks-style: standard input (scan -)")
+    _add_scan_options(stdin_cmd)
 
     rules = sub.add_parser("rules", help="list or check the rule packs")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=Parser)
@@ -63,6 +77,16 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("file", nargs="?", default=None, help="the baseline (default: the config's, else .credwall-baseline.jsonl)")
         cmd.add_argument("--config", metavar="FILE", default=None)
         cmd.add_argument("--jobs", type=int, default=None)
+        cmd.add_argument("--include-ignored", action="store_true", help="also record files git ignores")
+        if name == "create":
+            cmd.add_argument("--write-config", action="store_true",
+                             help="also set `baseline` in the configuration (.credwall.toml, created if missing), "
+                                  "so scans and hooks use it")
+    tri = baseline_sub.add_parser("triage", help="walk the baseline's entries and mark each a true or false positive "
+                                                 "(detect-secrets' `audit`)")
+    tri.add_argument("file", nargs="?", default=None, help="the baseline (default: the config's, else .credwall-baseline.jsonl)")
+    tri.add_argument("--all", action="store_true", dest="everything", help="also entries that already have a verdict")
+    tri.add_argument("--config", metavar="FILE", default=None)
     imp = baseline_sub.add_parser("import", help="import a detect-secrets .secrets.baseline")
     imp.add_argument("source", help="the detect-secrets baseline")
     imp.add_argument("file", nargs="?", default=None, help="the credwall baseline to write or extend")
@@ -99,8 +123,75 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_history_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", metavar="REV", help="with --history: only commits after REV (REV..HEAD)")
+    parser.add_argument("--range", metavar="A..B", dest="rev_range", help="with --history: this revision range")
+    parser.add_argument("--all-branches", action="store_true", help="with --history: every branch and tag")
+    parser.add_argument("--log-opts", metavar="OPTS", default=None,
+                        help="gitleaks' git log options, where credwall has them: a range A..B, REV.. or --all")
+
+
+def _add_scan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--include-ignored", action="store_true",
+                        help="in a git work tree, also scan the files git ignores (skipped by default)")
+    add_output_options(parser, gitleaks_aliases=True)
+    parser.add_argument("-o", "--output", "-r", "--report-path", dest="output", metavar="FILE", default=None,
+                        help="write the report to FILE instead of stdout (the summary stays on stderr)")
+    parser.add_argument("--exit-code", type=int, default=EXIT_FINDINGS, metavar="N",
+                        help="exit code when there are findings (default 1; errors are always 2)")
+    parser.add_argument("--max-target-megabytes", type=float, default=None, metavar="N",
+                        help="skip files larger than N MiB (default: the config's max_file_mib, 100)")
+    parser.add_argument("--redact", nargs="?", const=100, type=int, default=None, metavar="PERCENT",
+                        help="accepted for gitleaks users: credwall always masks secrets")
+    parser.add_argument("--no-color", dest="color", action="store_const", const="never", help="same as --color never")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
+
+
+def _log_opts(args: argparse.Namespace) -> None:
+    """gitleaks' `--log-opts` (free-form `git log` options) as the history options credwall has;
+    anything else is a usage error, never silently a different scan."""
+    if args.log_opts is None:
+        return
+    import shlex
+
+    for word in shlex.split(args.log_opts):
+        if word in ("--all", "--branches"):
+            args.all_branches = True
+        elif ".." in word and not word.startswith("-"):
+            if word.endswith("..") and not word.endswith("..."):
+                args.since = word[:-2]
+            else:
+                args.rev_range = word
+        else:
+            raise UsageError(f"--log-opts: {word!r} has no credwall equivalent; credwall takes a range (A..B), "
+                             "REV.. (--since) and --all (--all-branches)")
+
+
+def _from_gitleaks(args: argparse.Namespace) -> argparse.Namespace:
+    """`credwall git|dir|stdin …` as the `scan` it is."""
+    if args.command == "stdin":
+        args.paths, args.staged, args.history = ["-"], False, False
+    elif args.command == "dir":
+        args.paths = [*([args.source_option] if args.source_option else []), *args.paths]
+        args.staged = args.history = False
+    elif args.command == "git":
+        where = args.source_option or args.source
+        if args.source_option and args.source:
+            raise UsageError("give the repository once: PATH or --source")
+        if where and where != ".":
+            if not os.path.isdir(where):
+                raise UsageError(f"{where}: not a directory")
+            os.chdir(where)
+        args.paths, args.history = [], not args.staged
+    for name in ("since", "rev_range", "all_branches", "log_opts"):
+        if not hasattr(args, name):
+            setattr(args, name, None if name != "all_branches" else False)
+    return args
+
+
 def _cmd_history(args: argparse.Namespace) -> int:
-    from .history import HistoryError, history_summary, scan_history, terminal_progress
+    from .history import HistoryError, history_summary, scan_history
+    from .progress import terminal_progress
     from .report import emit
     from .sources import git
 
@@ -115,10 +206,10 @@ def _cmd_history(args: argparse.Namespace) -> int:
                               all_branches=args.all_branches, progress=terminal_progress(), jobs=args.jobs)
     except HistoryError as exc:
         raise UsageError(str(exc)) from None
-    if result.empty is not None:
+    if result.empty is not None and args.format in ("auto", "text") and args.output is None:
         print(history_summary(result), file=sys.stderr)
         return EXIT_CLEAN
-    code = emit(result, args.format, args.color, engine)
+    code = emit(result, args.format, args.color, engine, output=args.output, exit_findings=args.exit_code)
     print(history_summary(result), file=sys.stderr)
     return code
 
@@ -126,12 +217,34 @@ def _cmd_history(args: argparse.Namespace) -> int:
 def _engine(args: argparse.Namespace) -> Engine:
     from .engine.session import Engine
 
-    return Engine.load(args.config, args.baseline)
+    engine = Engine.load(args.config, args.baseline, use_baseline=not args.no_baseline)
+    if getattr(args, "max_target_megabytes", None) is not None:
+        if args.max_target_megabytes <= 0:
+            raise UsageError("--max-target-megabytes must be a positive number")
+        engine.config = engine.config._replace(max_file_mib=args.max_target_megabytes)
+    return engine
+
+
+def _covers_baseline(paths: list[str], engine: Engine) -> bool:
+    """Did the scan walk the whole tree the baseline describes (a directory holding its root)?
+    Only then can an entry that matched nothing be called stale: a scan of two files sees two
+    files' findings."""
+    if engine.baseline is None:
+        return False
+    root = engine.baseline.root
+    for path in paths or ["."]:
+        full = os.path.abspath(path)
+        if path != "-" and os.path.isdir(full) and (full == root or root.startswith(full.rstrip(os.sep) + os.sep)):
+            return True
+    return False
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     from .report import emit
 
+    _log_opts(args)
+    if args.exit_code == EXIT_ERROR or not 0 <= args.exit_code <= 255:
+        raise UsageError(f"--exit-code {args.exit_code}: 0 to 255, and 2 is reserved for errors")
     if args.history:
         return _cmd_history(args)
     if (args.since or args.rev_range or args.all_branches):
@@ -150,7 +263,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         engine = _engine(args)
         result = scan_staged(engine.matcher, root, display_root=os.getcwd(), diff=diff,
                              excluded=engine.config.excluder())
-        return emit(result, args.format, args.color, engine)
+        return emit(result, args.format, args.color, engine, output=args.output, exit_findings=args.exit_code)
     from .scan import scan_paths, scan_stdin
 
     engine = _engine(args)
@@ -159,9 +272,13 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     elif "-" in args.paths:
         raise UsageError("- (stdin) cannot be combined with other paths")
     else:
+        from .progress import terminal_progress
+
         result = scan_paths(engine.matcher, args.paths or ["."], jobs=args.jobs, excluded=engine.config.excluder(),
-                            max_bytes=engine.config.max_file_bytes)
-    return emit(result, args.format, args.color, engine, whole_tree=args.paths != ["-"])
+                            max_bytes=engine.config.max_file_bytes, skip_ignored=not args.include_ignored,
+                            progress=terminal_progress(label="scan", unit="files"))
+    return emit(result, args.format, args.color, engine, whole_tree=_covers_baseline(args.paths, engine),
+                output=args.output, exit_findings=args.exit_code)
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
@@ -170,11 +287,37 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     path = bl.default_path(args.file, config)
+    if args.baseline_command == "triage":
+        return _cmd_triage(args, config, path)
     if args.baseline_command == "import":
         message = bl.import_into(args.source, path)
     else:
-        message = bl.record(config, path, update=args.baseline_command == "update", jobs=args.jobs)
-    print(f"credwall: {path}: {message}", file=sys.stderr)
+        message = bl.record(config, path, update=args.baseline_command == "update", jobs=args.jobs,
+                            skip_ignored=not args.include_ignored)
+    print(f"credwall: {os.path.relpath(path)}: {message}", file=sys.stderr)
+    if args.baseline_command in ("create", "import"):
+        advice = bl.config_advice(config, path, write=getattr(args, "write_config", False))
+        if advice:
+            print(f"credwall: {advice}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _cmd_triage(args: argparse.Namespace, config: Config, path: str) -> int:
+    from .baseline import load_baseline
+    from .engine.session import Engine
+    from .triage import triage, verdict_counts
+
+    if not os.path.isfile(path):
+        raise UsageError(f"{path}: no baseline to triage; create one with `credwall baseline create`")
+    baseline = load_baseline(path)
+    out = command_stdout()
+    answered, left = triage(baseline, path, Engine(config, baseline), sys.stdin, out, everything=args.everything)
+    out.flush()
+    print(f"credwall: {os.path.relpath(path)}: {answered} verdict(s) recorded; {verdict_counts(load_baseline(path))}",
+          file=sys.stderr)
+    if any(e.verdict == "true-positive" for e in load_baseline(path).entries):
+        print("credwall: true positives are real secrets: rotate each at its provider, remove it from the file, "
+              "then `credwall baseline update` drops its entry", file=sys.stderr)
     return EXIT_CLEAN
 
 
@@ -286,6 +429,8 @@ def _run(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help, --version, usage errors: keep argparse's code
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     try:
+        if args.command in ("git", "dir", "stdin"):
+            return _cmd_scan(_from_gitleaks(args))
         if args.command == "scan":
             return _cmd_scan(args)
         if args.command == "config":

@@ -28,7 +28,6 @@ Choices, and why:
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 from .engine.findings import ScanError, ScanResult
@@ -40,7 +39,7 @@ from .sources.history import (Commit, HistoryError, combined_to_unified, history
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Sequence, TextIO
+    from typing import Any, Callable, Sequence
 
     from .engine.findings import Finding
     from .engine.matcher import Matcher
@@ -315,53 +314,6 @@ class _CommitScanner:
         for n in range(errors_before, len(result.errors)):
             error = result.errors[n]
             result.errors[n] = ScanError(f"{commit.sha[:12]}:{error.path}", error.reason)
-
-
-# --- progress --------------------------------------------------------------------------------
-
-class ProgressBar:
-    """`commits done/total, MB/s` on one stderr line, redrawn at most ten times a second and
-    only once a scan has run for half a second (short scans print nothing); erased at the end."""
-
-    def __init__(self, stream: TextIO, delay: float = 0.5) -> None:
-        self.stream = stream
-        self.started = time.perf_counter()
-        self.delay = delay
-        self.shown = False
-
-    def __call__(self, done: int, total: int | None, nbytes: int) -> None:
-        elapsed = time.perf_counter() - self.started
-        if elapsed < self.delay:
-            return
-        rate = nbytes / 1e6 / elapsed if elapsed else 0.0
-        if total:
-            width = 24
-            filled = min(width, width * done // total)
-            text = f"[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} commits"
-        else:
-            text = f"{done:,} commits"
-        self.stream.write(f"\r\x1b[Kcredwall: history {text}  {rate:,.1f} MB/s")
-        self.stream.flush()
-        self.shown = True
-
-    def finish(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-            self.shown = False
-
-
-def terminal_progress(stream: TextIO | None = None) -> ProgressBar | None:
-    """A progress bar on stderr when it is a terminal (and TERM is not dumb); None otherwise,
-    so logs and CI output stay clean."""
-    stream = stream if stream is not None else sys.stderr
-    try:
-        tty = stream.isatty()
-    except (AttributeError, ValueError):
-        return None
-    if not tty or os.environ.get("TERM") == "dumb":
-        return None
-    return ProgressBar(stream)
 
 
 def history_summary(result: HistoryResult) -> str:

@@ -73,7 +73,7 @@ def _run_hook(hook_id: str, description: str, argv: Sequence[str] | None) -> int
         from .report import emit
         from .scan import scan_filenames
 
-        engine = Engine.load(args.config, args.baseline)
+        engine = Engine.load(args.config, args.baseline, use_baseline=not args.no_baseline)
         config = engine.config
         result = scan_filenames(engine.matcher, args.filenames, root=root, diff=diff, excluded=config.excluder(),
                                 max_bytes=config.max_file_bytes, kinds=HOOK_KINDS[hook_id])

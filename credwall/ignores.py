@@ -34,7 +34,7 @@ import fnmatch
 import json
 import os
 import re
-from typing import Any, Iterable, NamedTuple, Sequence, TextIO
+from typing import Any, Collection, Iterable, NamedTuple, Sequence, TextIO
 
 from .sources import git
 
@@ -128,6 +128,9 @@ class Report(NamedTuple):
     changes: tuple[Change, ...]  # what --fix wrote
     errors: tuple[str, ...]  # files that could not be checked: the run fails closed
     notes: tuple[str, ...]
+    # Problems in files the commit does not touch, left alone (see `check_ignores`'s `touched`):
+    # said in a note, never a failure.
+    deferred: tuple[Problem, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -426,10 +429,18 @@ def _to_add(problems: list[Problem], done: set[str]) -> list[str]:
 
 # --- the check -------------------------------------------------------------------------------
 
-def check_ignores(root: str, fix: bool = False, patterns: Sequence[str] = DEFAULT_PATTERNS) -> Report:
+def check_ignores(root: str, fix: bool = False, patterns: Sequence[str] = DEFAULT_PATTERNS,
+                  touched: Collection[str] | None = None) -> Report:
     """Check (and with `fix`, repair) the ignore rules of the work tree holding `root`.
 
     `patterns` is the policy (gitignore syntax; `!` marks paths that must stay tracked).
+    `touched` (the paths a commit changes, relative to the root): a fixer changes a file only
+    when the commit touches what it fixes — `.gitignore` when the commit changes a
+    `.gitignore` or a path the policy names (`.env.example`, `server.pem`), a tool's ignore file
+    or Claude Code's settings when it changes that file or the tool's own files (`.cursor/…`,
+    `CLAUDE.md`). Problems elsewhere are `deferred`: reported in a note, not fixed, not failed
+    (an untracked `CLAUDE.md` must not rewrite `.claude/settings.json` on every commit).
+    None: everything is in scope (`--fix`, a run with nothing staged, CI).
     Raises `git.GitError` outside a git work tree and ValueError for a bad pattern; a settings
     file that cannot be read is reported in `errors` (exit 2), not fixed."""
     top = git.toplevel(root)
@@ -438,29 +449,32 @@ def check_ignores(root: str, fix: bool = False, patterns: Sequence[str] = DEFAUL
     entries = parse_patterns(patterns)
     tools = detect_tools(top)
     problems: list[Problem] = []
+    deferred: list[Problem] = []
     changes: list[Change] = []
     errors: list[str] = []
     notes: list[str] = []
     checked = [GITIGNORE]
+    scratch = _Scratch()
+    in_scope = _scope(scratch, entries, touched)
 
     # .gitignore: appended to, then checked again; a second round restores a `!` entry that a
     # newly appended plain entry overrode. Lines are never added twice in one run.
     done: set[str] = set()
     added: list[str] = []
     created = not os.path.exists(os.path.join(top, GITIGNORE))
+    fixing = fix and in_scope(GITIGNORE, None)
     for _ in range(3):
         found = _gitignore_problems(top, entries)
-        todo = _to_add(found, done) if fix else []
+        todo = _to_add(found, done) if fixing else []
         if not todo:
             break
         append_lines(os.path.join(top, GITIGNORE), todo, "git")
         done.update(todo)
         added.extend(todo)
-    problems.extend(found)
+    (problems if fixing or not fix else deferred).extend(found)
     if added:
         changes.append(Change(GITIGNORE, tuple(added), created))
 
-    scratch = _Scratch()
     try:
         for tool in tools:
             files = [tool.ignore_file] if tool.ignore_file else []
@@ -472,21 +486,49 @@ def check_ignores(root: str, fix: bool = False, patterns: Sequence[str] = DEFAUL
                     errors.append(f"{rel}: not a regular file")
                     continue
                 found = _file_problems(scratch, top, rel, entries)
-                todo = _to_add(found, set()) if fix else []
+                fixing = fix and in_scope(rel, tool)
+                todo = _to_add(found, set()) if fixing else []
                 if todo:
                     created = append_lines(path, todo, f"{tool.name}'s reach")
                     changes.append(Change(rel, tuple(todo), created))
                     found = _file_problems(scratch, top, rel, entries)
-                problems.extend(found)
+                (problems if fixing or not fix else deferred).extend(found)
             if tool.id == "claude":
                 checked.append(CLAUDE_SETTINGS)
-                _check_claude(scratch, top, entries, fix, problems, changes, errors)
+                fixing = fix and in_scope(CLAUDE_SETTINGS, tool)
+                _check_claude(scratch, top, entries, fixing, problems if fixing or not fix else deferred,
+                              changes, errors)
             if tool.id == "copilot" and not os.path.isfile(os.path.join(top, ".copilotignore")):
                 notes.append(_COPILOT_NOTE)
     finally:
         scratch.close()
     return Report(top, tuple(t.name for t in tools), tuple(checked), tuple(problems), tuple(changes),
-                  tuple(errors), tuple(notes))
+                  tuple(errors), tuple(notes), tuple(deferred))
+
+
+def _scope(scratch: _Scratch, entries: list[Entry], touched: Collection[str] | None) -> Any:
+    """in_scope(file, tool): may a fix change `file` for this commit? (See check_ignores.)"""
+    if touched is None:
+        return lambda rel, tool: True
+    paths = sorted({p.replace(os.sep, "/") for p in touched if p})
+    policy = [e.pattern.lstrip("!") for e in entries]
+    named = scratch.lines_verdicts(policy, paths) if paths else {}
+    gitignore = any(v.ignored for v in named.values()) or any(p.rsplit("/", 1)[-1] == GITIGNORE for p in paths)
+
+    def in_scope(rel: str, tool: Tool | None) -> bool:
+        if tool is None:
+            return gitignore
+        for path in paths:
+            if path == rel:
+                return True
+            for signal in tool.signals:
+                if "*" in signal:
+                    if fnmatch.fnmatchcase(path.split("/", 1)[0], signal):
+                        return True
+                elif path == signal or path.startswith(signal + "/"):
+                    return True
+        return False
+    return in_scope
 
 
 def _check_claude(scratch: _Scratch, root: str, entries: list[Entry], fix: bool, problems: list[Problem],
@@ -539,6 +581,12 @@ def write_report(report: Report, out: TextIO, err: TextIO, prog: str = HOOK_ID) 
         out.write(f"{prog}: {verb} {change.file}: added {', '.join(change.added)}\n")
     for note in report.notes:
         err.write(f"{prog}: note: {note}\n")
+    if report.deferred:
+        files = list(dict.fromkeys(p.file for p in report.deferred))
+        adds = list(dict.fromkeys(a for p in report.deferred if p.fixable for a in p.add))
+        err.write(f"{prog}: note: left {', '.join(files)} alone, since this commit does not touch it"
+                  + (f" (it would get {', '.join(adds[:6])}{', …' if len(adds) > 6 else ''})" if adds else "")
+                  + "; `credwall check-ignores --fix` adds what is missing\n")
     for error in report.errors:
         err.write(f"{prog}: error: {error}\n")
     err.write(summary(report, prog) + "\n")

@@ -90,11 +90,17 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog.split()[0]}: error: {message}\n")
 
 
-def add_output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("auto", *FORMATS), default="auto",
+def add_output_options(parser: argparse.ArgumentParser, gitleaks_aliases: bool = False) -> None:
+    """--format, --color, --config, --baseline / --no-baseline; `gitleaks_aliases` adds gitleaks'
+    names for --format (-f, --report-format) on the scan commands."""
+    names = ("--format", "-f", "--report-format") if gitleaks_aliases else ("--format",)
+    parser.add_argument(*names, dest="format", choices=("auto", *FORMATS), default="auto",
                         help="auto: github annotations under GitHub Actions when not on a terminal, else text")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--config", metavar="FILE", default=None,
                         help="a .credwall.toml or pyproject.toml (default: the nearest one, walking up)")
-    parser.add_argument("--baseline", metavar="FILE", default=None,
-                        help="suppress the findings recorded in this baseline (default: the config's `baseline`)")
+    baseline = parser.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline", metavar="FILE", default=None,
+                          help="suppress the findings recorded in this baseline (default: the config's `baseline`)")
+    baseline.add_argument("--no-baseline", action="store_true",
+                          help="ignore the baseline: report every finding, the accepted ones too")

@@ -170,6 +170,7 @@ def _analyse(matcher: Matcher, path: str, kind: str, data: bytes, text: str | No
         result.errors.append(ScanError(path, reason))
     if resolved.allowed:
         result.notes["allowed inline"] += resolved.allowed
+        result.allowed_inline.extend(resolved.allowed_findings)
     if resolved.sha1_hits:
         result.sha1_hits.update(resolved.sha1_hits)
     return resolved.findings

@@ -53,7 +53,8 @@ def scan_push(engine: Engine, env: Mapping[str, str], from_ref: str | None = Non
               remote: str | None = None) -> HistoryResult | None:
     """Scan the commits being pushed, as pre-commit describes them in env (arguments win).
     None when there is nothing to push."""
-    from .history import scan_revisions, terminal_progress
+    from .history import scan_revisions
+    from .progress import terminal_progress
     from .sources import git
 
     revs = push_revisions(from_ref or env.get("PRE_COMMIT_FROM_REF"), to_ref or env.get("PRE_COMMIT_TO_REF"),

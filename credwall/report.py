@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .engine.findings import CACHE_REBUILT_NOTE
 
 if TYPE_CHECKING:
     from .engine.findings import Finding, ScanResult
+    from .engine.rules import Rule
     from .engine.session import Engine
 
 JSON_VERSION = 1
@@ -52,8 +53,8 @@ def summary(result: ScanResult) -> str:
         parts.append(f"{CACHE_REBUILT_NOTE}: {rebuilt} {'entry' if rebuilt == 1 else 'entries'} failed verification")
     findings, advisories = _split(result)
     if advisories:
-        parts.append(f"{_plural(len(advisories), 'advisory')} (practices to review, not credentials)"
-                     .replace("advisorys", "advisories"))
+        parts.append(f"{len(advisories)} {'advisory' if len(advisories) == 1 else 'advisories'} "
+                     "(practices to review, not credentials)")
     if result.errors:
         head = f"{_plural(len(result.errors), 'error')}: scan INCOMPLETE"
     elif findings:
@@ -64,10 +65,17 @@ def summary(result: ScanResult) -> str:
     return f"credwall: {head}; " + "; ".join(parts)
 
 
-def write_text(result: ScanResult, out: TextIO, err: TextIO, color: bool = False) -> None:
+def write_text(result: ScanResult, out: TextIO, err: TextIO, color: bool = False,
+               engine: Engine | None = None) -> None:
+    """One line per finding; under a finding whose message gives no advice of its own (a
+    provider rule on plain text), the rule's one-line fix (credwall/remedies.py). Then errors,
+    how to allow a false positive (once), and the summary, on `err`."""
+    from .remedies import remedy_for
+
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if color else text
 
+    rules = _rules_by_id(engine)
     findings, advisories = _split(result)
     for f in findings + advisories:
         where = paint(_BOLD, f"{f.path}:{f.line}:{f.column}")
@@ -76,9 +84,25 @@ def write_text(result: ScanResult, out: TextIO, err: TextIO, color: bool = False
             conf = paint(_DIM, "advisory")
         commit = paint(_DIM, f" (commit {f.commit[:12]}, {f.author}, {f.date})") if f.commit else ""
         out.write(f"{where}: {f.rule_id} {f.message} [{conf}] {paint(_DIM, f.secret_masked)}{commit}\n")
+        rule = rules.get(f.rule_id)
+        if rule is None or f.message == rule.description:  # an analyser's message carries its own advice
+            out.write(f"    fix: {remedy_for(rule).fix}\n")
     for e in result.errors:
         err.write(f"credwall: error: {e.path}: {e.reason}\n")
+    if result.findings:
+        from .remedies import ALLOW_HINT
+
+        err.write(f"credwall: {ALLOW_HINT}\n")
     err.write(summary(result) + "\n")
+
+
+def _rules_by_id(engine: Engine | None) -> dict[str, Rule]:
+    """The rules in force by id (analyser rules too), or the built-in ones without an engine."""
+    if engine is not None:
+        return engine.matcher.rules_by_id
+    from .engine.rules import load_rules
+
+    return {r.id: r for r in load_rules()}
 
 
 def to_json(result: ScanResult) -> dict[str, object]:
@@ -112,6 +136,10 @@ _LEVELS = {"high": "error", "medium": "error", "low": "warning"}
 
 def _level(f: Finding) -> str:
     return "note" if f.advisory else _LEVELS.get(f.confidence, "error")
+# GitHub code scanning ranks alerts by `security-severity`: >= 9.0 critical, 7.0-8.9 high,
+# 4.0-6.9 medium. A credential a rule is sure of is a live key to something: critical.
+SECURITY_SEVERITY = {"high": "9.0", "medium": "7.0", "low": "4.0"}
+_CWE_798 = "external/cwe/cwe-798"  # Use of Hard-coded Credentials
 
 
 def _artifact_uri(path: str) -> dict[str, str]:
@@ -125,22 +153,80 @@ def _artifact_uri(path: str) -> dict[str, str]:
     return {"uri": quote(posix[2:] if posix.startswith("./") else posix)}
 
 
-def to_sarif(result: ScanResult) -> dict[str, object]:
-    from . import __version__
+def rule_help_uri(rule: Rule | None) -> str | None:
+    """docs/rules.md's section for a built-in rule; a pack's own rule: its first reference."""
+    from . import RULES_DOC_URL
 
+    if rule is None:
+        return None
+    if rule.id in _builtin_rule_ids():
+        return f"{RULES_DOC_URL}#{rule.id}"
+    return rule.references[0] if rule.references else None
+
+
+_BUILTIN_IDS: frozenset[str] | None = None
+
+
+def _builtin_rule_ids() -> frozenset[str]:
+    global _BUILTIN_IDS
+    if _BUILTIN_IDS is None:
+        from .engine.rules import load_rules
+
+        _BUILTIN_IDS = frozenset(r.id for r in load_rules())
+    return _BUILTIN_IDS
+
+
+def sarif_rule(rule_id: str, rule: Rule | None, finding: Finding) -> dict[str, object]:
+    """A reportingDescriptor: what the rule finds, why it matters, how to fix it (text and
+    markdown), where it is documented, and the severity GitHub ranks alerts by."""
+    from .remedies import ALLOW_HINT, remedy_for
+
+    description = (rule.description if rule is not None else finding.message).rstrip(".")
+    confidence = rule.confidence if rule is not None else finding.confidence
+    remedy = remedy_for(rule)
+    help_uri = rule_help_uri(rule)
+    full = f"{description}. Confidence: {confidence}" + (f"; family: {rule.family}" if rule is not None else "") + "."
+    text = (f"{description}.\n\nWhy it matters: {remedy.why}\n\nHow to fix: {remedy.fix}.\n\n"
+            f"{ALLOW_HINT[0].upper() + ALLOW_HINT[1:]}.")
+    markdown = (f"**{description}.**\n\n**Why it matters:** {remedy.why}\n\n**How to fix:** {remedy.fix}.\n\n"
+                f"{ALLOW_HINT[0].upper() + ALLOW_HINT[1:]}."
+                + (f"\n\n[Rule reference]({help_uri})" if help_uri else ""))
+    tags = ["security", "secrets", _CWE_798]
+    if rule is not None:
+        for tag in (rule.family, *rule.tags):
+            if tag and tag not in tags:
+                tags.append(tag)
+    descriptor: dict[str, object] = {
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.split("-")),
+        "shortDescription": {"text": description},
+        "fullDescription": {"text": full},
+        "help": {"text": text, "markdown": markdown},
+        "defaultConfiguration": {"level": _LEVELS.get(confidence, "error")},
+        "properties": {"tags": tags, "precision": {"high": "high", "medium": "medium"}.get(confidence, "low"),
+                       "security-severity": SECURITY_SEVERITY.get(confidence, "7.0")},
+    }
+    if help_uri:
+        descriptor["helpUri"] = help_uri
+    return descriptor
+
+
+def to_sarif(result: ScanResult, suppressed: list[Any] | None = None,
+             rules: dict[str, Rule] | None = None) -> dict[str, object]:
+    """SARIF 2.1.0: every finding as a result; findings allowed inline, by the config or by the
+    baseline as results with `suppressions` (code scanning shows them as dismissed, not gone)."""
+    from . import HOMEPAGE, __version__
+
+    rules = rules if rules is not None else _rules_by_id(None)
     rule_index: dict[str, int] = {}
-    rules: list[dict[str, object]] = []
+    descriptors: list[dict[str, object]] = []
     results: list[dict[str, object]] = []
-    for f in result.findings:
+    reported = [(f, None) for f in result.findings] + [(s.finding, s) for s in suppressed or ()]
+    for f, why in reported:
         if f.rule_id not in rule_index:
-            rule_index[f.rule_id] = len(rules)
-            rules.append({
-                "id": f.rule_id,
-                "shortDescription": {"text": f.message if not f.message.startswith(f.rule_id) else f.rule_id},
-                "defaultConfiguration": {"level": _level(f)},
-                "properties": {"tags": ["security", "secrets"], "precision": f.confidence},
-            })
-        results.append({
+            rule_index[f.rule_id] = len(descriptors)
+            descriptors.append(sarif_rule(f.rule_id, rules.get(f.rule_id), f))
+        item: dict[str, object] = {
             "ruleId": f.rule_id,
             "ruleIndex": rule_index[f.rule_id],
             "level": _level(f),
@@ -151,8 +237,12 @@ def to_sarif(result: ScanResult) -> dict[str, object]:
                            "endLine": f.end_line, "endColumn": max(f.end_column, f.column + 1)},
             }}],
             "partialFingerprints": {"credwallFingerprint/v1": f.fingerprint},
-            **({"properties": {"commit": f.commit, "author": f.author, "date": f.date}} if f.commit else {}),
-        })
+        }
+        if f.commit:
+            item["properties"] = {"commit": f.commit, "author": f.author, "date": f.date}
+        if why is not None:
+            item["suppressions"] = [{"kind": why.kind, "status": "accepted", "justification": why.justification}]
+        results.append(item)
     notifications = [{"level": "error", "message": {"text": f"{e.path}: {e.reason}"},
                       "locations": [{"physicalLocation": {"artifactLocation": _artifact_uri(e.path)}}]}
                      for e in result.errors]
@@ -161,7 +251,7 @@ def to_sarif(result: ScanResult) -> dict[str, object]:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "credwall", "version": __version__, "semanticVersion": __version__,
-                                "rules": rules}},
+                                "informationUri": HOMEPAGE, "rules": descriptors}},
             "invocations": [{"executionSuccessful": not result.errors,
                              "toolExecutionNotifications": notifications}],
             "results": results,
@@ -170,10 +260,11 @@ def to_sarif(result: ScanResult) -> dict[str, object]:
     }
 
 
-def write_sarif(result: ScanResult, out: TextIO) -> None:
+def write_sarif(result: ScanResult, out: TextIO, suppressed: list[Any] | None = None,
+                engine: Engine | None = None) -> None:
     import json
 
-    json.dump(to_sarif(result), out, indent=2, ensure_ascii=False)
+    json.dump(to_sarif(result, suppressed, _rules_by_id(engine)), out, indent=2, ensure_ascii=False)
     out.write("\n")
 
 
@@ -228,35 +319,57 @@ def write_junit(result: ScanResult, out: TextIO) -> None:
               + "\n".join(cases) + "\n  </testsuite>\n</testsuites>\n")
 
 
+_WRITERS = {"json": write_json, "junit": write_junit, "github": write_github}
+
+
 # --- one run's report ---------------------------------------------------------------------------
 
-def emit(result: ScanResult, fmt: str, color: str, engine: Engine | None = None, whole_tree: bool = False) -> int:
+def emit(result: ScanResult, fmt: str, color: str, engine: Engine | None = None, whole_tree: bool = False, *,
+         output: str | None = None, exit_findings: int = 1) -> int:
     """Apply the engine's suppressions (fingerprints the config allows, the baseline), write the
-    report in the chosen format, and return the exit code (2 when the scan is incomplete)."""
-    from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, command_stdout
+    report in the chosen format to stdout or to `output` (a file), and return the exit code:
+    2 when the scan is incomplete, `exit_findings` (1) when something was found, else 0."""
+    from .options import EXIT_CLEAN, EXIT_ERROR, command_stdout
 
+    suppressed: list[Any] = []
     if engine is not None:
-        note = engine.suppress(result, whole_tree)
+        note = engine.suppress(result, whole_tree, keep=suppressed if fmt == "sarif" else None)
         if note:
             sys.stderr.write(note + "\n")
     _printable_paths(result)
-    out = command_stdout()
-    if fmt == "auto":
-        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not out.isatty()
-        fmt = "github" if in_actions else "text"
-    writers = {"json": write_json, "sarif": write_sarif, "junit": write_junit, "github": write_github}
-    if fmt in writers:
-        writers[fmt](result, out)
-        if fmt != "github":  # machine formats keep stdout clean; the summary goes to stderr
+    out = command_stdout() if output is None else _open_report(output)
+    try:
+        if fmt == "auto":
+            in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and not out.isatty()
+            fmt = "github" if in_actions else "text"
+        if fmt == "sarif":
+            write_sarif(result, out, suppressed=suppressed, engine=engine)
+        elif fmt in _WRITERS:
+            _WRITERS[fmt](result, out)
+        else:
+            use_color = color == "always" or (color == "auto" and out.isatty() and "NO_COLOR" not in os.environ)
+            write_text(result, out, sys.stderr, color=use_color, engine=engine)
+        if fmt not in ("github", "text"):  # machine formats keep stdout clean; the summary goes to stderr
             sys.stderr.write(summary(result) + "\n")
-    else:
-        use_color = color == "always" or (color == "auto" and out.isatty() and "NO_COLOR" not in os.environ)
-        write_text(result, out, sys.stderr, color=use_color)
-    out.flush()  # a reader that has gone shows here, not later as an error
+        out.flush()  # a reader that has gone shows here, not later as an error
+    finally:
+        if output is not None:
+            out.close()
+    if output is not None:
+        sys.stderr.write(f"credwall: report written to {output}\n")
     if result.errors:
         return EXIT_ERROR
     failing = result.findings if engine is not None and engine.config.advisories == "fail" else _split(result)[0]
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    return exit_findings if failing else EXIT_CLEAN
+
+
+def _open_report(path: str) -> TextIO:
+    from .errors import CredwallError
+
+    try:
+        return open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise CredwallError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
 
 
 def printable(text: str) -> str:

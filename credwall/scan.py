@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from .sources.git import GitProcess
 
     Excluded = Callable[[str], bool]
+    # progress(files done, files in total, bytes done, bytes in total)
+    Progress = Callable[[int, int, int, int], None]
 
 # Below this many bytes a process pool costs more than it saves.
 _PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -57,18 +59,48 @@ def _scan_file_list(matcher: Matcher, paths: Sequence[str], kinds: Collection[st
     return result
 
 
+def git_ignored(target: str) -> Callable[[str], bool] | None:
+    """For a directory in a git work tree: is a path below it one that git ignores (a build
+    output, a virtualenv, a local `.env` the team ignores on purpose)? None outside a work tree,
+    when git ignores nothing there, or when the directory itself is ignored: a directory named
+    on the command line is scanned whatever git says about it."""
+    from .sources import git
+
+    if not os.path.isdir(target):
+        return None
+    try:
+        top = git.toplevel(target)
+        ignored = git.ignored_paths(top) if top is not None else frozenset()
+    except git.GitError:  # no git to ask: scan everything rather than guess
+        return None
+    here = os.path.normpath(os.path.abspath(target))
+    probe = here
+    while top is not None and len(probe) >= len(top):
+        if probe in ignored:
+            return None
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    if not ignored:
+        return None
+    return lambda path: os.path.normpath(os.path.abspath(path)) in ignored
+
+
 def collect_paths(targets: Iterable[str], result: ScanResult, excluded: Excluded | None = None,
-                  max_bytes: int = MAX_FILE_BYTES, strict: bool = False) -> list[tuple[str, int]]:
+                  max_bytes: int = MAX_FILE_BYTES, strict: bool = False,
+                  skip_ignored: bool = False) -> list[tuple[str, int]]:
     """(path, size) of the files to read; skipped ones are counted in result by reason.
     `strict` (a commit hook's file names): what a walk would skip is an error instead — a FIFO or
     device in a committed file's place, a file over the size limit — since a commit check that
-    leaves a file unread has not checked the commit."""
+    leaves a file unread has not checked the commit. `skip_ignored`: a directory walk in a git
+    work tree leaves out what git ignores (counted in the summary)."""
     files: list[tuple[str, int]] = []
     for target in targets:
         if not os.path.lexists(target):
             result.errors.append(ScanError(target, "no such file or directory"))
             continue
-        for path, reason in walk(target):
+        for path, reason in walk(target, git_ignored(target) if skip_ignored else None):
             # Only what a walk finds below the named target may be skipped: a file named itself
             # (`credwall scan node_modules/x`, a hook's file names) is always read.
             if reason is None and path != target:
@@ -124,38 +156,67 @@ def _worker_scan(paths: Sequence[str]) -> ScanResult:
     return _scan_file_list(_worker_state[0], paths, _worker_state[1], _worker_state[2])
 
 
-def _chunks(files: list[tuple[str, int]], parts: int) -> list[list[str]]:
-    """Split by size into about 4 chunks per worker, largest files first, for balance."""
-    count = max(1, parts * 4)
+def _chunks(files: list[tuple[str, int]], parts: int, per_part: int = 4) -> list[tuple[list[str], int]]:
+    """Split by size into `per_part` chunks per worker, largest files first, for balance:
+    (paths, bytes) each."""
+    import heapq
+
+    count = max(1, parts * per_part)
     buckets: list[list[str]] = [[] for _ in range(count)]
     sizes = [0] * count
+    heap = [(0, n) for n in range(count)]
     for path, size in sorted(files, key=lambda f: -f[1]):
-        smallest = sizes.index(min(sizes))
+        filled, smallest = heapq.heappop(heap)
         buckets[smallest].append(path)
         sizes[smallest] += size
-    return [b for b in buckets if b]
+        heapq.heappush(heap, (filled + size, smallest))
+    return [(b, sizes[n]) for n, b in enumerate(buckets) if b]
 
 
 def scan_paths(matcher: Matcher, targets: Iterable[str], jobs: int | None = None,
                excluded: Excluded | None = None, max_bytes: int = MAX_FILE_BYTES,
-               kinds: Collection[str] | None = None, strict: bool = False) -> ScanResult:
-    """Files and directories, each file whole (`strict`: see collect_paths)."""
+               kinds: Collection[str] | None = None, strict: bool = False,
+               skip_ignored: bool = False, progress: Progress | None = None) -> ScanResult:
+    """Files and directories, each file whole (`strict`, `skip_ignored`: see collect_paths).
+    `progress(files done, files, bytes done, bytes)` is called as the scan goes (a terminal's
+    progress bar, credwall/progress.py), then `progress.finish()` if it has one."""
     started = time.perf_counter()
     result = ScanResult()
-    files = collect_paths(targets, result, excluded, max_bytes, strict)
+    files = collect_paths(targets, result, excluded, max_bytes, strict, skip_ignored)
     total = sum(size for _, size in files)
     jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and total >= _PARALLEL_MIN_BYTES and len(files) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    done = done_bytes = 0
 
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
-                                 initargs=(matcher, kinds, max_bytes)) as pool:
-            for part in pool.map(_worker_scan, _chunks(files, jobs)):
-                result.merge(part)
-    else:
-        result.merge(_scan_file_list(matcher, [path for path, _ in files], kinds, max_bytes))
+    def advance(part: ScanResult, count: int, size: int) -> None:
+        nonlocal done, done_bytes
+        result.merge(part)
+        done, done_bytes = done + count, done_bytes + size
+        if progress is not None:
+            progress(done, len(files), done_bytes, total)
+
+    try:
+        if jobs > 1 and total >= _PARALLEL_MIN_BYTES and len(files) > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("fork")
+            # More, smaller chunks when someone watches: the bar moves as each one ends.
+            chunks = _chunks(files, jobs, 32 if progress is not None else 4)
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init,
+                                     initargs=(matcher, kinds, max_bytes)) as pool:
+                for chunk, part in zip(chunks, pool.map(_worker_scan, [paths for paths, _ in chunks])):
+                    advance(part, len(chunk[0]), chunk[1])
+        elif progress is None:
+            result.merge(_scan_file_list(matcher, [path for path, _ in files], kinds, max_bytes))
+        else:
+            for start in range(0, len(files), 64):
+                batch = files[start:start + 64]
+                advance(_scan_file_list(matcher, [path for path, _ in batch], kinds, max_bytes), len(batch),
+                        sum(size for _, size in batch))
+    finally:
+        finish = getattr(progress, "finish", None)
+        if finish is not None:
+            finish()
     result.sort()
     result.seconds = time.perf_counter() - started
     return result

@@ -12,10 +12,16 @@ Like pre-commit-hooks' fixers it repairs what is missing (appending; existing co
 then fails, so the change is reviewed and staged: exit 1 when it changed a file or a problem
 remains that only a person can fix (a nested `.gitignore` re-including `.env`), 2 when a file
 could not be checked (malformed settings JSON, not a git work tree), 0 when everything was
-already covered. `--check` reports without changing anything.
+already covered.
 
-Run with `pass_filenames: false` and `always_run: true`: a missing ignore entry is a problem
-whatever the commit touches."""
+During a commit it changes only what the commit touches (credwall.ignores.check_ignores): a
+`.gitignore` when the staged change has one or a path the policy names, a tool's ignore file
+when it has that tool's files; the rest is said in a note. With nothing staged (a manual run,
+`pre-commit run --all-files` in CI) everything is checked and fixed. `--fix` fixes everything
+whatever is staged; `--check` reports everything and changes nothing.
+
+Run with `pass_filenames: false` and `always_run: true` (set by the hook): it reads the staged
+change itself."""
 
 from __future__ import annotations
 
@@ -35,7 +41,10 @@ HOOK_ID = "credwall-ignores"
 def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()  # short-lived: see credwall.cli.main
     parser = Parser(prog=HOOK_ID, description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="report what is missing; change nothing")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="report what is missing; change nothing")
+    mode.add_argument("--fix", action="store_true",
+                      help="fix everything, also files the staged change does not touch")
     parser.add_argument("--config", metavar="FILE", default=None,
                         help="a .credwall.toml or pyproject.toml (default: the nearest one, walking up)")
     parser.add_argument("filenames", nargs="*", help=argparse.SUPPRESS)  # pass_filenames: false; ignored
@@ -48,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = git.toplevel()
         if root is None:
             raise git.GitError("not inside a git work tree")
-        report = check_ignores(root, fix=not args.check, patterns=patterns_from_config(load_config(args.config)))
+        touched = None if args.fix or args.check else (git.staged_names(root) or None)
+        report = check_ignores(root, fix=not args.check, patterns=patterns_from_config(load_config(args.config)),
+                               touched=touched)
         write_report(report, sys.stdout, sys.stderr, HOOK_ID)
         return report.exit_code
     except Exception as exc:  # fail closed: a check that did not run is not a pass

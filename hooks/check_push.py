@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from credwall.push import advise, scan_push
         from credwall.report import emit
 
-        engine = Engine.load(args.config, args.baseline)
+        engine = Engine.load(args.config, args.baseline, use_baseline=not args.no_baseline)
         result = scan_push(engine, os.environ, args.from_ref, args.to_ref, args.remote)
         if result is None:
             print(f"{HOOK_ID}: nothing to scan: the push deletes a ref", file=sys.stderr)

@@ -106,25 +106,8 @@ _IGNORED = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pyca
                                   ".hypothesis", ".mypy_cache", ".venv")
 
 
-@pytest.fixture(scope="session")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """This checkout, uncommitted edits included, as a committed repo: pre-commit then installs
-    the hook environment once for the whole run."""
-    path = tmp_path_factory.mktemp("hook-repo") / "credwall"
-    shutil.copytree(REPO_ROOT, path, ignore=_IGNORED)
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@t")
-    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "snapshot", "--no-verify"]):
-        subprocess.run(cmd, cwd=path, env=env, check=True, capture_output=True)
-    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=path, capture_output=True, text=True, check=True).stdout.strip()
-    return path, sha
-
-
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
+# `hook_repo` and `pre_commit_home` live in the repository's root conftest.py: the docs' pre-commit
+# snippets (tests/docs_harness.py) use them too, and one install serves the whole run.
 
 
 def run_pre_commit(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:

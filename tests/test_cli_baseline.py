@@ -43,6 +43,73 @@ def test_config_baseline_key_and_unused_report(repo, run_cli) -> None:  # type: 
     assert code == 0 and "1 kept" in err and "1 dropped" in err
 
 
+def test_the_unused_note_appears_only_on_whole_tree_scans(repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    run_cli("baseline", "create", "--write-config")
+    (repo.path / "other.py").write_text("x = 1\n")
+    for partial in (["app.py", "other.py"], ["app.py"]):
+        code, _, err = run_cli("scan", *partial)  # two files see two files' findings: nothing is stale
+        assert code == 0 and "no longer match" not in err, (partial, err)
+    (repo.path / "sub").mkdir()
+    code, _, err = run_cli("scan", "sub")  # a subdirectory is not the whole tree either
+    assert "no longer match" not in err
+    code, _, err = run_cli("scan", ".")
+    assert code == 0 and "no longer match" not in err  # the whole tree: every entry used
+    (repo.path / "db.py").write_text("password = None\n")
+    code, _, err = run_cli("scan", ".")
+    assert "1 baseline entry" in err and "no longer matches anything" in err
+
+
+def test_baseline_create_says_the_config_line_or_writes_it(repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run_cli("baseline", "create")
+    assert code == 0
+    assert ('no scan uses this baseline until the configuration names it: add `baseline = ".credwall-baseline.jsonl"` '
+            'to .credwall.toml, or run `credwall baseline create --write-config`') in err
+    assert not (repo.path / ".credwall.toml").exists()
+    code, _, _ = run_cli("scan", ".")
+    assert code == 1  # nothing uses it yet, as the note said
+
+    code, _, err = run_cli("baseline", "create", "--write-config")
+    assert code == 0 and 'wrote `baseline = ".credwall-baseline.jsonl"` to .credwall.toml' in err
+    assert (repo.path / ".credwall.toml").read_text() == 'baseline = ".credwall-baseline.jsonl"\n'
+    code, _, err = run_cli("scan", ".")
+    assert code == 0 and "2 in the baseline" in err
+    code, _, err = run_cli("baseline", "create")  # named now: no note
+    assert "configuration names it" not in err and "wrote `" not in err
+
+
+def test_write_config_changes_only_the_baseline_line(repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    toml = repo.path / ".credwall.toml"
+    toml.write_text('# ours\nexclude = ["vendor/"]\nbaseline = "old.jsonl"\n\n[[allow]]\n'
+                    'fingerprint = "%s"\nreason = "x"\n' % ("0" * 64))
+    code, _, err = run_cli("baseline", "create", "team.jsonl", "--write-config")
+    assert code == 0, err
+    assert toml.read_text() == ('# ours\nexclude = ["vendor/"]\nbaseline = "team.jsonl"\n\n[[allow]]\n'
+                                'fingerprint = "%s"\nreason = "x"\n' % ("0" * 64))
+    toml.write_text('[[allow]]\nfingerprint = "%s"\n' % ("0" * 64))  # no top-level key yet: above the table
+    assert run_cli("baseline", "create", "--write-config")[0] == 0
+    assert toml.read_text().startswith('baseline = ".credwall-baseline.jsonl"\n[[allow]]\n')
+    toml.unlink()
+    pyproject = repo.path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "x"\n\n[tool.credwall]\nexclude = ["vendor/"]\n\n[tool.other]\na = 1\n')
+    assert run_cli("baseline", "create", "--write-config")[0] == 0
+    assert pyproject.read_text() == ('[project]\nname = "x"\n\n[tool.credwall]\nbaseline = ".credwall-baseline.jsonl"\n'
+                                     'exclude = ["vendor/"]\n\n[tool.other]\na = 1\n')
+    assert run_cli("scan", ".")[0] == 0
+
+
+def test_no_baseline_reports_every_finding(repo, run_cli, capsys) -> None:  # type: ignore[no-untyped-def]
+    from credwall.hooks.check_secrets import main
+
+    run_cli("baseline", "create", "--write-config")
+    assert run_cli("scan", ".")[0] == 0
+    code, out, _ = run_cli("scan", "--no-baseline", ".")
+    assert code == 1 and "app.py:1:" in out and "db.py:1:" in out
+    assert main(["--no-baseline", "app.py"]) == 1
+    capsys.readouterr()
+    code, _, err = run_cli("scan", "--no-baseline", "--baseline", "x.jsonl", ".")
+    assert code == 2 and "not allowed with" in err
+
+
 def test_hook_honours_the_baseline(repo, capsys) -> None:  # type: ignore[no-untyped-def]
     from credwall.cli import main as cli_main
     from credwall.hooks.check_secrets import main

@@ -11,7 +11,8 @@ import pytest
 
 from credwall import history
 from credwall.sources.git import GitError
-from credwall.history import HistoryError, ProgressBar, scan_history, terminal_progress
+from credwall.history import HistoryError, scan_history
+from credwall.progress import ProgressBar, terminal_progress
 from credwall.scan import scan_paths
 from tests import tokens
 from tests.conftest import GitRepo
@@ -194,7 +195,8 @@ def test_history_revisions() -> None:
     assert history.history_revisions(rev_range="a..b") == ["a..b"]
 
 
-def test_progress_bar_only_on_a_terminal() -> None:
+def test_progress_bar_only_on_a_terminal(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("CI", raising=False)
     assert terminal_progress(io.StringIO()) is None
     master, slave = os.openpty()
     try:
@@ -204,7 +206,7 @@ def test_progress_bar_only_on_a_terminal() -> None:
             bar.delay = 0.0
             bar(500, 2000, 3_000_000)
             bar.finish()
-            written = os.read(master, 4096).decode()
+            written = _drain(master)
     finally:
         os.close(master)
         os.close(slave)
@@ -218,3 +220,16 @@ def test_progress_bar_stays_quiet_for_short_scans() -> None:
     bar(1, 2, 10)
     bar.finish()
     assert out.getvalue() == ""
+
+
+def _drain(fd: int) -> str:
+    """Everything written to the terminal so far: a pty hands it over in pieces."""
+    import select
+
+    data = b""
+    while select.select([fd], [], [], 0.2)[0]:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode()

@@ -296,3 +296,60 @@ def test_hook_is_declared_for_pre_commit() -> None:
     assert hook["entry"] == "credwall-ignores" and hook["language"] == "python"
     assert hook["pass_filenames"] is False and hook["always_run"] is True
     assert '\ncredwall-ignores = "credwall.hooks.check_ignores:main"\n' in (REPO_ROOT / "pyproject.toml").read_text()
+
+
+# --- the hook changes only what the commit touches -------------------------------------------
+
+_COVERED = ".env\n.env.*\n!.env.example\n*.pem\n*.key\nsecrets/\n"
+
+
+def test_an_unrelated_commit_leaves_ai_tool_files_alone(git_repo: GitRepo, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The reported case: an untracked CLAUDE.md made every commit recreate .claude/settings.json."""
+    git_repo.stage(".gitignore", _COVERED)
+    git_repo.commit()
+    git_repo.write("CLAUDE.md", "# my notes\n")  # untracked: one developer's tool
+    git_repo.write(".cursorrules", "be brief\n")
+    git_repo.stage("src/app.py", "print('hello')\n")
+    code, out, err = _run(capsys)
+    assert code == 0, out + err
+    assert not (git_repo.path / ".claude").exists() and not (git_repo.path / ".cursorignore").exists()
+    assert out == ""
+    assert "left .cursorignore, .claude/settings.json alone, since this commit does not touch it" in err
+    assert "`credwall check-ignores --fix` adds what is missing" in err
+
+
+def test_a_commit_that_touches_a_tool_fixes_that_tools_file_only(git_repo: GitRepo, capsys) -> None:  # type: ignore[no-untyped-def]
+    git_repo.stage(".gitignore", _COVERED)
+    git_repo.commit()
+    git_repo.write("CLAUDE.md", "# notes\n")
+    git_repo.stage(".cursor/rules/style.mdc", "be brief\n")  # the commit adds Cursor's files
+    code, out, err = _run(capsys)
+    assert code == 1
+    assert "created .cursorignore" in out and not (git_repo.path / ".claude").exists()
+    assert "left .claude/settings.json alone" in err
+
+
+def test_gitignore_is_fixed_when_the_commit_adds_a_path_the_policy_names(git_repo: GitRepo, capsys) -> None:  # type: ignore[no-untyped-def]
+    git_repo.stage(".gitignore", "node_modules/\n")
+    git_repo.commit()
+    git_repo.stage("app.py", "x = 1\n")
+    code, _, err = _run(capsys)
+    assert code == 0 and (git_repo.path / ".gitignore").read_text() == "node_modules/\n"
+    assert "left .gitignore alone" in err and "(it would get .env, .env.*" in err
+    git_repo.stage(".env.example", "API_KEY=\n")  # a path the policy is about
+    code, out, _ = _run(capsys)
+    assert code == 1 and "updated .gitignore: added .env, .env.*" in out
+
+
+def test_fix_and_a_run_with_nothing_staged_fix_everything(git_repo: GitRepo, capsys) -> None:  # type: ignore[no-untyped-def]
+    git_repo.stage(".gitignore", _COVERED)
+    git_repo.commit()
+    git_repo.write("CLAUDE.md", "# notes\n")
+    git_repo.stage("src/app.py", "print('hello')\n")
+    code, out, _ = _run(capsys, "--fix")  # asked: whatever is staged
+    assert code == 1 and f"created {CLAUDE_SETTINGS}" in out
+    (git_repo.path / CLAUDE_SETTINGS).unlink()
+    git_repo.git("reset", "-q")  # nothing staged (CI's `pre-commit run --all-files`, a manual run)
+    code, out, _ = _run(capsys)
+    assert code == 1 and f"created {CLAUDE_SETTINGS}" in out
+    assert _run(capsys, "--check")[0] == 0

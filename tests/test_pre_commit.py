@@ -167,3 +167,39 @@ def test_a_failure_in_one_file_fails_the_commit(git_repo, hook_repo, pre_commit_
     assert proc.returncode == 1, proc.stdout + proc.stderr  # pre-commit: the hook failed
     assert "exit code: 2" in proc.stdout
     assert "evil.txt: incomplete: rule evil-backtracking timed out" in proc.stdout
+
+
+def test_manifest_declares_each_hooks_stages_and_the_pre_commit_it_needs() -> None:
+    """No hook runs at a stage it was not written for: before stages were declared, a repository
+    that also installed the pre-push hook ran every commit hook again at push time (each finding
+    printed twice) and the fixer edited files during a push."""
+    manifest = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
+    stages = {hook["id"]: hook.get("stages") for hook in manifest}
+    assert stages["credwall-push"] == ["pre-push"]
+    assert "pre-push" not in stages["credwall-ignores"] and "pre-commit" in stages["credwall-ignores"]
+    for hook_id in ("credwall", "credwall-env-files", "credwall-mcp", "credwall-agent-files", "credwall-ci"):
+        assert stages[hook_id] == ["pre-commit", "pre-merge-commit", "manual"], hook_id
+    # The stage names above are pre-commit >= 3.2's ("commit" before).
+    assert {hook.get("minimum_pre_commit_version") for hook in manifest} == {"3.2.0"}
+    proc = subprocess.run(["pre-commit", "validate-manifest", str(REPO_ROOT / ".pre-commit-hooks.yaml")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_at_pre_push_only_the_push_hook_runs(git_repo, hook_repo, pre_commit_home) -> None:  # type: ignore[no-untyped-def]
+    path, sha = hook_repo
+    every = [hook["id"] for hook in yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())]
+    config = {"repos": [{"repo": str(path), "rev": sha, "hooks": [{"id": h} for h in every]}]}
+    (git_repo.path / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    git_repo.stage(".gitignore", ".env\n.env.*\n!.env.example\n*.pem\n*.key\nsecrets/\n")
+    git_repo.stage("app.py", "print('hello')\n")
+    git_repo.git("add", ".pre-commit-config.yaml")
+    git_repo.commit("first")
+    git_repo.stage("deploy.sh", f"export GH_TOKEN={tokens.github_classic(seed=95)}\n")
+    git_repo.commit("second")
+    first = git_repo.git("rev-parse", "HEAD~1").strip()
+    proc = _pre_commit(["run", "--hook-stage", "pre-push", "--from-ref", first, "--to-ref", "HEAD"],
+                       git_repo.path, pre_commit_home)
+    ran = [line.split("...")[0].strip() for line in proc.stdout.splitlines() if "..." in line and not line.startswith("[")]
+    assert ran == ["credwall (secrets in the commits being pushed)"], proc.stdout
+    assert proc.stdout.count("deploy.sh:1:17: github-pat") == 1, proc.stdout

@@ -131,3 +131,92 @@ def test_advisory_findings_are_reported_apart_and_fail_only_when_configured(tmp_
                                              'exclude = ["practice.yaml", ".credwall.toml"]\n')
     code, out, err = run_cli("scan", "--format", "json", ".")
     assert (code, json.loads(out)["advisories"]) == (0, []) and "1 advisories turned off" in err
+
+
+# --- SARIF for code scanning: help, severity, suppressions -------------------------------------
+
+def test_sarif_rules_carry_help_severity_and_a_documented_help_uri(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    from credwall import HOMEPAGE, RULES_DOC_URL
+
+    git_repo.write("app.py", f"key = '{tokens.github_classic(seed=111)}'\n")
+    git_repo.write(".env", f"STRIPE_KEY={tokens.stripe_live(seed=112)}\nPASSWORD={tokens.password(seed=113)}\n")
+    code, out, _ = run_cli("scan", "--format", "sarif", ".")
+    assert code == 1
+    sarif = json.loads(out)
+    jsonschema.Draft7Validator(SCHEMA).validate(sarif)
+    driver = sarif["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == HOMEPAGE
+    rules_doc = (REPO_ROOT / "docs" / "rules.md").read_text()
+    assert len(driver["rules"]) >= 3
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert "Why it matters:" in rule["help"]["text"] and "How to fix:" in rule["help"]["text"]
+        assert "**How to fix:**" in rule["help"]["markdown"]
+        assert float(rule["properties"]["security-severity"]) >= 4.0
+        assert {"security", "secrets", "external/cwe/cwe-798"} <= set(rule["properties"]["tags"])
+        assert rule["helpUri"] == f"{RULES_DOC_URL}#{rule['id']}"
+        assert f"### `{rule['id']}`" in rules_doc  # the anchor exists
+    by_id = {r["id"]: r for r in driver["rules"]}
+    assert by_id["github-pat"]["properties"]["security-severity"] == "9.0"
+    assert "untrack the file" in by_id["env-file-value"]["help"]["text"]
+
+
+def test_every_built_in_rule_has_help_and_an_anchor_in_rules_md() -> None:
+    from credwall.engine.findings import Finding
+    from credwall.engine.rules import load_rules
+    from credwall.report import sarif_rule
+
+    rules_doc = (REPO_ROOT / "docs" / "rules.md").read_text()
+    for rule in load_rules():
+        finding = Finding(rule.id, "x", 1, 1, 1, 2, rule.confidence, "0" * 64, "…", rule.description)
+        descriptor = sarif_rule(rule.id, rule, finding)
+        assert descriptor["helpUri"].endswith(f"#{rule.id}") and f"### `{rule.id}`" in rules_doc
+        assert descriptor["help"]["text"] and descriptor["properties"]["security-severity"]  # type: ignore[index]
+
+
+def test_sarif_reports_baselined_allowed_and_inline_findings_as_suppressed(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    git_repo.write("old.py", f"key = '{tokens.github_classic(seed=114)}'\n")
+    assert run_cli("baseline", "create", "--write-config")[0] == 0
+    toml = git_repo.path / ".credwall.toml"
+    _, out, _ = run_cli("scan", "--no-baseline", "--format", "json", "old.py")
+    git_repo.write("allowed.py", f"key = '{tokens.github_classic(seed=115)}'\n")
+    _, out, _ = run_cli("scan", "--format", "json", "allowed.py")
+    fingerprint = json.loads(out)["findings"][0]["fingerprint"]
+    toml.write_text(toml.read_text() + f'\n[[allow]]\nfingerprint = "{fingerprint}"\nreason = "public demo key"\n')
+    git_repo.write("inline.py", f"key = '{tokens.github_classic(seed=116)}'  # credwall:allow\n")
+    git_repo.write("new.py", f"key = '{tokens.github_classic(seed=117)}'\n")
+    code, out, err = run_cli("scan", "--format", "sarif", ".")
+    assert code == 1, err
+    sarif = json.loads(out)
+    jsonschema.Draft7Validator(SCHEMA).validate(sarif)
+    results = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in sarif["runs"][0]["results"]}
+    assert "suppressions" not in results["new.py"]
+    assert results["old.py"]["suppressions"] == [{"kind": "external", "status": "accepted",
+                                                  "justification": "in the baseline .credwall-baseline.jsonl"}]
+    assert results["allowed.py"]["suppressions"][0]["justification"] == "allowed by config: public demo key"
+    assert results["inline.py"]["suppressions"][0]["kind"] == "inSource"
+    for seed in (114, 115, 116, 117):
+        assert tokens.github_classic(seed=seed) not in out
+
+
+def test_text_findings_carry_a_one_line_fix(git_repo, run_cli) -> None:  # type: ignore[no-untyped-def]
+    git_repo.write("app.py", f"key = '{tokens.github_classic(seed=118)}'\n")
+    git_repo.write("db.py", f"url = 'postgres://app:{tokens.rand(20, seed=119)}@db.internal:5432/app'\n")
+    git_repo.write(".mcp.json", '{"mcpServers": {"gh": {"command": "npx", "env": {"GITHUB_TOKEN": "%s"}}}}'
+                   % tokens.github_classic(seed=120))
+    code, out, err = run_cli("scan", "--color", "never", ".")
+    assert code == 1
+    lines = out.splitlines()
+    app = lines.index(next(line for line in lines if line.startswith("./app.py:1:")))
+    assert lines[app + 1] == ("    fix: rotate it at the provider (it is in git history now), then read it at run time "
+                              "from the environment or a secret manager")
+    db = lines.index(next(line for line in lines if line.startswith("./db.py:1:")))
+    assert lines[db + 1].startswith("    fix: rotate the password, then build the connection string")
+    # an analyser's message carries its own advice: no second line
+    mcp = lines.index(next(line for line in lines if line.startswith("./.mcp.json:1:")))
+    assert '${GITHUB_TOKEN}' in lines[mcp] and (mcp + 1 == len(lines) or not lines[mcp + 1].startswith("    fix:"))
+    assert "a false positive? put `# credwall:allow` on its line" in err

@@ -201,3 +201,10 @@ def grafana_service_account_token(seed: int | None = 23) -> str:
 def cloudflare_token(prefix: str = "cfut_", seed: int | None = 24) -> str:
     body = rand(40, seed=seed)
     return prefix + body + format(zlib.crc32(body.encode()), "08x")
+
+
+if __name__ == "__main__":  # `python -m tests.tokens github_classic`: one token, drawn at random (the docs' examples)
+    import sys
+
+    print(globals()[sys.argv[1]](*(int(a) for a in sys.argv[2:]), seed=None)
+          if sys.argv[1] != "rand" else rand(int(sys.argv[2])))

@@ -15,10 +15,9 @@ sys.path.insert(0, str(ROOT))
 from credwall.engine.findings import mask  # noqa: E402
 from credwall.engine.matcher import Matcher  # noqa: E402
 from credwall.engine.rules import load_packs, pack_files  # noqa: E402
+from credwall.remedies import remedy_for  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "rules.md"
-REMEDY = ("Remove the value from the file, rotate it at the provider (it is in git history now), "
-          "and read it at run time from the environment or a secret manager.")
 
 
 def masked_example(matcher: Matcher, text: str) -> str:
@@ -75,7 +74,9 @@ def render() -> str:
                                        if rule.analyser else example.text)
                 where = f" (`{example.path}`)" if example.path else ""
                 lines += [f"**Example{where} (secret masked):**", "", "```", shape.strip(), "```", ""]
-            lines += [f"**What to do instead:** {REMEDY}", ""]
+            remedy = remedy_for(rule)  # the same words as the text report's `fix:` line and SARIF's help
+            lines += [f"**What to do instead:** {remedy.fix[0].upper()}{remedy.fix[1:]}.", "",
+                      f"**Why it matters:** {remedy.why}", ""]
             if rule.references:
                 lines += ["**References:** " + ", ".join(f"<{ref}>" for ref in rule.references), ""]
             if rule.tags:

@@ -150,6 +150,7 @@ class Resolved(NamedTuple):
     findings: list[Finding]
     allowed: int  # findings silenced by an inline allow marker
     sha1_hits: dict[str, str]  # fingerprint -> sha1 of the secret, for imported detect-secrets entries
+    allowed_findings: list[Finding] = []  # those findings (SARIF reports them as suppressed)
 
 
 # keep(scope, first line, last line): does a finding belong to what is being scanned (a change
@@ -188,7 +189,7 @@ def resolve(analysis: Analysis, line_offset: int = 0, keep: Keep | None = None,
             continue
         kept.append(c)
         spans.append((c.start, c.end))
-    allowed = 0
+    allowed_findings: list[Finding] = []
     findings: list[Finding] = []
     hits: dict[str, str] = {}
     index = LineIndex(text)
@@ -200,10 +201,13 @@ def resolve(analysis: Analysis, line_offset: int = 0, keep: Keep | None = None,
             end_line, end_column = _end(text, c, line, column)
         if keep is not None and not keep(c.scope, line + line_offset, end_line + line_offset):
             continue
-        if text and c.located is None and inline_allowed(text, c.start):
-            allowed += 1
-            continue
         print_ = fingerprint(c.rule_id, c.secret)
+        if text and c.located is None and inline_allowed(text, c.start):
+            allowed_findings.append(Finding(
+                rule_id=c.rule_id, path=analysis.path, line=line + line_offset, column=column,
+                end_line=end_line + line_offset, end_column=end_column, confidence=c.confidence,
+                fingerprint=print_, secret_masked=mask(c.secret), message=c.message))
+            continue
         if sha1s and c.scope == SPAN:
             sha1 = secret_sha1(c.secret)
             if sha1 in sha1s:
@@ -214,7 +218,7 @@ def resolve(analysis: Analysis, line_offset: int = 0, keep: Keep | None = None,
             end_line=end_line + line_offset, end_column=end_column, confidence=c.confidence,
             fingerprint=print_, secret_masked=mask(c.secret), message=c.message,
             advisory=rule is not None and rule.advisory))
-    return Resolved(findings, allowed, hits)
+    return Resolved(findings, len(allowed_findings), hits, allowed_findings)
 
 
 def _suffix(regions: list[Region], start: int, default: str) -> str:

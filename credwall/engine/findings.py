@@ -120,6 +120,7 @@ class ScanResult:
         self.skipped: Counter[str] = Counter()  # reason -> files
         self.notes: Counter[str] = Counter()  # e.g. "lossy" -> files decoded lossily
         self.sha1_hits: dict[str, str] = {}  # fingerprint -> sha1, for imported detect-secrets baselines
+        self.allowed_inline: list[Finding] = []  # found, and allowed by a marker on their line
 
     def merge(self, other: ScanResult) -> None:
         self.findings.extend(other.findings)
@@ -129,6 +130,7 @@ class ScanResult:
         self.skipped.update(other.skipped)
         self.notes.update(other.notes)
         self.sha1_hits.update(other.sha1_hits)
+        self.allowed_inline.extend(other.allowed_inline)
 
     def sort(self) -> None:
         self.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule_id))

@@ -9,10 +9,12 @@ baseline. Nothing here parses arguments or prints.
 from __future__ import annotations
 
 import os
+from collections import namedtuple
 
 TYPE_CHECKING = False  # no `typing` at run time: this module loads on the commit path
 if TYPE_CHECKING:
-    from ..baseline import Baseline
+    from ..baseline import Baseline, Entry
+    from .findings import Finding
     from ..config import Config
     from .matcher import Match, Matcher
     from .rulecache import RuleSet
@@ -117,21 +119,52 @@ class Engine:
             self._matcher = load_matcher(self.config, self.baseline)
         return self._matcher
 
-    def suppress(self, result: ScanResult, whole_tree: bool = False) -> str | None:
+    def suppress(self, result: ScanResult, whole_tree: bool = False,
+                 keep: list[tuple[Finding, str, str, str]] | None = None) -> str | None:
         """Drop the findings the configuration allows by fingerprint and the baseline lists,
         counting them in the result's notes. Returns the note about baseline entries nothing
-        matched (only for whole-tree scans: a partial scan sees too little to call one unused)."""
+        matched (only for whole-tree scans: a partial scan sees too little to call one unused).
+        `keep`, when given, receives every finding found and not reported, with why: the
+        inline-allowed ones too (SARIF reports them as suppressed)."""
         from ..config import apply_to_findings
 
+        before = result.findings
         apply_to_findings(result, self.config)
+        if keep is not None:
+            keep.extend(Suppressed(f, "inSource", "allowed by an inline marker on its line")
+                        for f in result.allowed_inline)
+            if len(before) != len(result.findings):
+                left = set(map(id, result.findings))
+                keep.extend(Suppressed(f, "external", _allow_reason(self.config, f))
+                            for f in before if id(f) not in left)
         if self.baseline is None:
             return None
         from ..baseline import apply_baseline, unused_note
 
-        applied = apply_baseline(result, self.baseline, result.sha1_hits)
+        matched: list[tuple[Finding, Entry]] | None = [] if keep is not None else None
+        applied = apply_baseline(result, self.baseline, result.sha1_hits, matched)
         result.findings = applied.findings
         if applied.suppressed:
             result.notes["baselined"] += applied.suppressed
+        if keep is not None and matched:
+            name = os.path.basename(self.baseline_file or "the baseline")
+            keep.extend(Suppressed(f, "external", f"in the baseline {name}"
+                                   + (f" ({entry.verdict})" if entry.verdict else "")
+                                   + (f": {entry.reason}" if entry.reason else ""), entry.verdict)
+                        for f, entry in matched)
         if whole_tree and applied.unused:
             return unused_note(applied.unused, self.baseline_file or "the baseline")
         return None
+
+
+# A finding that was found and deliberately not reported, and why (for SARIF): `kind` is SARIF's
+# suppression kind, "inSource" (a marker in the file) or "external"; `verdict`, a baseline
+# entry's triage verdict. (collections.namedtuple: `typing` stays off the commit path.)
+Suppressed = namedtuple("Suppressed", "finding kind justification verdict", defaults=("",))
+
+
+def _allow_reason(config: Config, finding: Finding) -> str:
+    for entry in config.allow:
+        if entry.fingerprint == finding.fingerprint:
+            return "allowed by config" + (f": {entry.reason}" if entry.reason else "")
+    return "allowed by config"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import Iterator
+from typing import Callable, Iterator
 
 # Files larger than this are reported as skipped (never silently): a later knob raises it.
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "bower_components", ".venv",
+# Version control's own data: not the tree's content, left out without a word.
+_VCS_DIRS = frozenset({".git", ".hg", ".svn"})
+_SKIP_DIRS = frozenset({*_VCS_DIRS, "node_modules", "bower_components", ".venv",
                         "venv", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache",
                         ".ruff_cache", "site-packages", ".terraform"})
 
@@ -58,9 +60,13 @@ def skip_reason_for_path(path: str) -> str | None:
     return None
 
 
-def walk(root: str) -> Iterator[tuple[str, str | None]]:
-    """(path, None) for the files under root, sorted; (dir path, reason) for each directory not
-    entered (vendored, or a symlink), so the summary can say so."""
+IGNORED_BY_GIT = "ignored by git (--include-ignored scans them)"
+
+
+def walk(root: str, ignored: Callable[[str], bool] | None = None) -> Iterator[tuple[str, str | None]]:
+    """(path, None) for the files under root, sorted; (path, reason) for each directory not
+    entered (vendored, a symlink, ignored by git) and each file ignored by git, so the summary
+    can say so. `ignored(path)`: does git ignore this path below root?"""
     if not os.path.isdir(root):
         yield root, None
         return
@@ -68,12 +74,17 @@ def walk(root: str) -> Iterator[tuple[str, str | None]]:
         kept = []
         for name in sorted(dirnames):
             full = os.path.join(dirpath, name)
+            if name in _VCS_DIRS:
+                continue
             if name in _SKIP_DIRS:
                 yield full, "vendored"
             elif os.path.islink(full):  # os.walk would not descend; say so
                 yield full, "symlink"
+            elif ignored is not None and ignored(full):
+                yield full, IGNORED_BY_GIT
             else:
                 kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
-            yield os.path.join(dirpath, name), None
+            full = os.path.join(dirpath, name)
+            yield full, (IGNORED_BY_GIT if ignored is not None and ignored(full) else None)

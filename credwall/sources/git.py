@@ -381,3 +381,19 @@ def tracked_files(root: str) -> set[str]:
     """Paths (relative to root, `/`-separated) that the index tracks."""
     out = run_git(["ls-files", "-z", "--full-name"], cwd=root)
     return {os.fsdecode(p) for p in out.split(b"\0") if p}
+
+
+def ignored_paths(root: str) -> frozenset[str]:
+    """Absolute paths of the untracked files and directories git ignores in the work tree at
+    root (.gitignore, .git/info/exclude, core.excludesFile: what `git status` leaves out). A
+    directory ignored whole is one entry (`--directory`), so a walk prunes it without
+    entering it. Tracked files are never listed, whatever the ignore rules say."""
+    out = run_git(["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"], cwd=root)
+    return frozenset(os.path.normpath(os.path.join(root, os.fsdecode(p))) for p in out.split(b"\0") if p)
+
+
+def staged_names(root: str) -> list[str]:
+    """Paths (relative to root, `/`-separated) the staged change adds, modifies or deletes; a
+    rename as both its old and its new name."""
+    out = run_git(["diff", "--cached", "--name-only", "--no-renames", "-z"], cwd=root)
+    return [os.fsdecode(p) for p in out.split(b"\0") if p]
