@@ -219,3 +219,34 @@ def test_more_everyday_forms(guard: Guard, project: Path) -> None:
     assert guard.check_shell("cat $(git rev-parse --show-toplevel)/README.md", cwd=cwd).decision == ALLOW
     assert guard.check_shell("cat $(git rev-parse --show-toplevel)/.env", cwd=cwd).decision == DENY
     assert guard.check_shell("rm -rf $(git rev-parse --show-toplevel)", cwd=cwd).decision == ASK
+
+
+# --- commands that mint long-lived credentials (the agent-era checklist) --------------------------
+
+MINTING: list[tuple[str, str]] = [
+    ("aws iam create-access-key --user-name ci-bot", ASK),
+    ("gcloud iam service-accounts keys create key.json --iam-account ci@proj.iam.gserviceaccount.com", ASK),
+    ("az ad sp create-for-rbac --name deployer --role contributor", ASK),
+    ("vercel tokens create ci", ASK),
+    ("npm token create --read-only", ASK),
+    ("kubectl create token build-bot --duration=8760h", ASK),
+    ("kubectl create token build-bot", ASK),  # the server's default may be long
+    ("kubectl create secret generic db --from-literal=password=hunter2x9", DENY),  # and the literal itself
+    # near misses: short-lived or read-only
+    ("kubectl create token build-bot --duration 10m", ALLOW),
+    ("aws iam list-access-keys --user-name ci-bot", ALLOW),
+    ("gcloud iam service-accounts keys list --iam-account ci@proj.iam.gserviceaccount.com", ALLOW),
+    ("aws sts get-caller-identity", ALLOW),
+    ("kubectl create secret generic db --from-file=password=./pw.txt", ALLOW),
+]
+
+
+@pytest.mark.parametrize(("command", "decision"), MINTING, ids=[m[0][:60] for m in MINTING])
+def test_minting_long_lived_credentials_is_asked_with_the_reason(guard: Guard, project: Path, command: str,
+                                                                 decision: str) -> None:
+    verdict = guard.check_shell(command, str(project))
+    assert verdict.decision == decision, verdict.message
+    minted = [r for r in verdict.reasons if r.rule == "mint-credential"]
+    assert bool(minted) == (decision != ALLOW), verdict.message
+    for reason in minted:  # says what it creates and what to use instead
+        assert "creates" in reason.message or "command line" in reason.message

@@ -345,6 +345,7 @@ class Guard:
     def _check_command(self, cmd: Command, where: Where) -> list[Reason]:
         from .destructive import MODIFIERS, destructive
         from .exposure import exposures
+        from .minting import minting
         from .runtime import runtime_asks
 
         out: list[Reason] = []
@@ -377,6 +378,7 @@ class Guard:
                 asks.append(("policy-ask", f"matches the ask pattern {pattern.pattern!r} of [tool.credwall.agent]"))
         asks.extend(destructive(cmd, where))
         asks.extend(runtime_asks(cmd))
+        asks.extend(minting(cmd))
         env = self.production.command(cmd)
         if env:
             asks.append(("production-environment", f"names a production environment ({env!r})"))
