@@ -26,12 +26,20 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from detection_corpus import generate  # noqa: E402
 
 
-def credwall_findings(root: Path) -> list[dict[str, object]]:
+def credwall_findings(root: Path) -> tuple[list[dict[str, object]], int]:
+    """(findings about values, findings about whole files). A whole-file finding (a committed
+    `.env`, a key file by its name: rules with `scope: file`) says the file should not be in git,
+    not that a line holds a secret, so it is counted apart, not scored against the line labels."""
     exe = shutil.which("credwall") or "credwall"
     proc = subprocess.run([exe, "scan", "--format", "json", str(root)], capture_output=True, text=True)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"credwall scan failed (exit {proc.returncode}): {proc.stderr.strip()}")
-    return list(json.loads(proc.stdout)["findings"])
+    from credwall.engine.rules import load_rules
+
+    file_scope = {r.id for r in load_rules() if r.scope == "file"}
+    findings = list(json.loads(proc.stdout)["findings"])
+    values = [f for f in findings if f["rule_id"] not in file_scope]
+    return values, len(findings) - len(values)
 
 
 def score(root: Path, labels: list, findings: list[dict[str, object]]):  # type: ignore[no-untyped-def]
@@ -75,7 +83,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp) / "corpus"
         labels = generate(root, args.seed)
-        findings = credwall_findings(root)
+        findings, whole_files = credwall_findings(root)
         table, misses, false_alarms = score(root, labels, findings)
     print(f"{'class':<26}{'files':>6}{'secrets':>8}{'TP':>5}{'FP':>5}{'FN':>5}{'precision':>11}{'recall':>8}")
     totals = {"files": 0, "secrets": 0, "tp": 0, "fp": 0}
@@ -90,7 +98,8 @@ def main() -> int:
     print(f"{'OVERALL':<26}{totals['files']:>6}{totals['secrets']:>8}{totals['tp']:>5}{totals['fp']:>5}{fn:>5}"
           f"{ratio(totals['tp'], totals['tp'] + totals['fp']):>11}{ratio(totals['tp'], totals['secrets']):>8}")
     negatives = sum(1 for row in table.values() if row["secrets"] == 0)
-    print(f"{len(table)} classes ({negatives} of hard negatives only); seed {args.seed}")
+    print(f"{len(table)} classes ({negatives} of hard negatives only); seed {args.seed}; "
+          f"{whole_files} findings about whole files (committed env or key files) counted apart")
     if args.misses:
         for path, line in misses:
             print(f"MISS {path}:{line}")

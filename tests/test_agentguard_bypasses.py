@@ -231,7 +231,7 @@ MINTING: list[tuple[str, str]] = [
     ("npm token create --read-only", ASK),
     ("kubectl create token build-bot --duration=8760h", ASK),
     ("kubectl create token build-bot", ASK),  # the server's default may be long
-    ("kubectl create secret generic db --from-literal=password=hunter2x9", DENY),  # and the literal itself
+    ("kubectl create secret generic db --from-literal=password=" + tokens.password(seed=612), DENY),  # and the literal
     # near misses: short-lived or read-only
     ("kubectl create token build-bot --duration 10m", ALLOW),
     ("aws iam list-access-keys --user-name ci-bot", ALLOW),

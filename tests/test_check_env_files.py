@@ -389,11 +389,24 @@ def test_docker_config(run) -> None:  # type: ignore[no-untyped-def]
     config = json.dumps({"auths": {"ghcr.io": {"auth": auth}, "docker.io": {}}, "credsStore": "desktop"}, indent=2)
     code, out, err = run({".docker/config.json": config})
     assert code == 1
-    assert lines_of(out) == [".docker/config.json:4:15: credential-file"]
+    assert lines_of(out) == [".docker/config.json:4:16: credential-file"]  # the value, after its quote
     assert "at auths.ghcr.io.auth in Docker config" in out
     secret_free(out + err, auth)
     code, out, _ = run({"home/.docker/config.json": json.dumps({"auths": {"ghcr.io": {}}, "credsStore": "osxkeychain"})})
     assert (code, out) == (0, "")
+
+
+def test_a_docker_config_copied_anywhere_and_a_token_in_its_auth(run) -> None:  # type: ignore[no-untyped-def]
+    """A Docker client config is known by its `auths` table wherever it was copied to; a token
+    used as the registry password is decoded from the base64 `auth` and named by its provider."""
+    token = tokens.github_classic(seed=55)
+    auth = base64.b64encode(f"bot:{token}".encode()).decode()
+    config = json.dumps({"auths": {"ghcr.io": {"auth": auth}}}, indent=2)
+    code, out, err = run({"deploy/registry/config.json": config})
+    assert code == 1
+    assert lines_of(out) == ["deploy/registry/config.json:4:16: github-pat"]
+    secret_free(out + err, auth)
+    secret_free(out + err, token)
 
 
 def test_malformed_json_fails_closed_naming_the_file(run) -> None:  # type: ignore[no-untyped-def]

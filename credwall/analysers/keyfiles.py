@@ -17,7 +17,7 @@ import re
 from typing import NamedTuple
 
 from ..engine.filters import credential_key
-from .values import credential_value, random_looking, slot_reason, untrack
+from .values import credential_value, random_looking, slot_reason, untrack, value_span
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def _format(path: str, norm: str, name: str, text: str) -> tuple[_Finder, str, s
         return _htpasswd, f"password file {name} (hashes crack offline)", untrack(path, "change the passwords")
     if name == ".pgpass":
         return _pgpass, f"credential file {name}", untrack(path, "change the password")
-    if name == ".dockercfg" or norm.endswith(".docker/config.json"):
+    if name == ".dockercfg" or norm.endswith(".docker/config.json") or (name.endswith(".json") and '"auths"' in text):
         return _docker, "Docker config", untrack(path, "use a credential helper (credsStore); change the password")
     if name == "kubeconfig" or norm.endswith(".kube/config"):
         return (_kubeconfig, f"kubeconfig {name}",
@@ -303,7 +303,7 @@ def _htpasswd(a: Analysis, path: str, text: str) -> _Found:
         start, end = offset + shift + m.start("hash"), offset + shift + m.end("hash")
         label = f"the password hash of {m.group('user')}"
         regions.append(_Region(offset, offset + len(line), label))
-        if slot_reason(m.group("hash")) is None:
+        if slot_reason(m.group("hash"), hashes_count=True) is None:
             message = f"{label} in .htpasswd (crackable offline): {untrack(path, 'change the password')}"
             slots.append(_Slot(start, end, m.group("hash"), "credential-file", message))
     return regions, slots
@@ -353,11 +353,26 @@ def _docker(a: Analysis, path: str, text: str) -> _Found:
     slots: list[_Slot] = []
     for leaf, label, start, end in _leaf_regions(text, leaves or [])[1]:
         regions.append(_Region(start, end, label))
-        if _last_key(leaf).lower() in _DOCKER_SLOTS and slot_reason(leaf.value) is None:
+        key = _last_key(leaf).lower()
+        if key in _DOCKER_SLOTS and slot_reason(leaf.value) is None:
+            start, end = value_span(text, start, end, leaf.value)
+            if key == "auth":  # base64 of user:password: a token as the password is its provider's finding
+                _decoded_auth(a, leaf.value, start, end)
             message = (f"registry credential at {label} in Docker config: "
                        + untrack(path, "use a credential helper (credsStore); change the password"))
             slots.append(_Slot(start, end, leaf.value, "credential-file", message))
     return regions, slots
+
+
+def _decoded_auth(a: Analysis, value: str, start: int, end: int) -> None:
+    import base64
+    import binascii
+
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return
+    a.matches.extend(m for m in a.scan_value(decoded, start, end) if not m.rule.generic)
 
 
 def _kubeconfig(a: Analysis, path: str, text: str) -> _Found:

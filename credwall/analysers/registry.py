@@ -110,6 +110,8 @@ def kind_of(path: str, text: str | None) -> str:
         return TEXT
     if lowered.endswith(STRUCTURED_SUFFIXES) and may_hold_servers(text):
         return MCP
+    if lowered.endswith(".json") and '"auths"' in text and '"auth"' in text:
+        return KEYFILE  # a Docker client config, wherever it was copied to
     if lowered.endswith(".ipynb") or (lowered.endswith(_JSON_SUFFIXES) and _escaped_strings(text)):
         return JSON_STRINGS
     if lowered.endswith((".yaml", ".yml")) and _KUBERNETES_SECRET.search(text):

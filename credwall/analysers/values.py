@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 import shlex
 
-from ..engine.filters import (credential_key, generic_value_reason, literal_value_reason,
-                              placeholder_reason, reference_reason, shannon_entropy)
+from ..engine.filters import (checksum_reason, credential_key, generic_value_reason, literal_value_reason,
+                              not_a_credential_reason, password_hash_reason, placeholder_reason, reference_reason,
+                              shannon_entropy)
 
 # Keys that name something other than a secret, whatever their value looks like.
-_NOT_SECRET_KEY = re.compile(r"(?i)(?:^|[_.-])(?:ids?|name|url|uri|path|file|dir|host|port|user|username|email"
+_NOT_SECRET_KEY = re.compile(r"(?i)(?:^|[_.-])(?:ids?|sids?|name|url|uri|path|file|dir|host|port|user|username|email"
                              r"|region|version|sha|digest|commit|ref|tag|bucket|project|org|account|env|mode|level)$")
+_PUBLIC_KEY = re.compile(r"(?i)(?:^|[_.-])(?:public|publishable|pub)(?:[_.-]|$)")
 _KUBE_REDACTED = frozenset({"data+omitted", "redacted"})  # what `kubectl config view` prints
 
 
@@ -19,7 +21,7 @@ def untrack(path: str, then: str) -> str:
     return f"remove it from git (`git rm --cached {shlex.quote(path)}`), add it to .gitignore, and {then}"
 
 
-def slot_reason(value: str) -> str | None:
+def slot_reason(value: str, hashes_count: bool = False) -> str | None:
     """Why a value in a credential slot (npmrc `_authToken`, netrc `password`, kubeconfig `token`)
     is not a credential: the slot itself says it would be one, so only empty values, references
     and placeholders are excused, not short or plain-looking ones."""
@@ -28,7 +30,10 @@ def slot_reason(value: str) -> str | None:
         return "empty"
     if stripped.lower() in _KUBE_REDACTED:
         return "placeholder"
-    return reference_reason(stripped) or placeholder_reason(stripped)
+    if hashes_count and password_hash_reason(stripped):
+        return reference_reason(stripped) or placeholder_reason(stripped)  # .htpasswd: the hash cracks offline
+    return (reference_reason(stripped) or placeholder_reason(stripped) or not_a_credential_reason(stripped)
+            or checksum_reason(stripped))
 
 
 def random_looking(value: str, min_length: int = 20) -> bool:
@@ -36,8 +41,9 @@ def random_looking(value: str, min_length: int = 20) -> bool:
     not a placeholder or reference, high enough entropy."""
     if not min_length <= len(value) <= 8192 or any(ch.isspace() for ch in value):
         return False
-    if reference_reason(value) or placeholder_reason(value):
-        return False
+    if reference_reason(value) or placeholder_reason(value) or not_a_credential_reason(value) \
+            or checksum_reason(value):
+        return False  # a reference, a placeholder, a hash, ciphertext, a public example or identifier
     has_digit = any(ch.isdigit() for ch in value)
     hexlike = len(value) >= 32 and has_digit and all(ch in "0123456789abcdefABCDEF" for ch in value)
     mixed = has_digit and any(ch.isupper() for ch in value) and any(ch.islower() for ch in value)
@@ -48,6 +54,8 @@ def credential_value(key: str, value: str) -> bool:
     """Would this KEY=value hold a credential? A credential-named key with a literal value, or a
     random-looking value under a key that does not name an identifier (`STRIPE_PRICE_ID`,
     `BUILD_SHA`), when the value is not a URL, path or other code-shaped string."""
+    if _PUBLIC_KEY.search(key):
+        return False  # DOTENV_PUBLIC_KEY_PRODUCTION, NEXT_PUBLIC_MAPBOX_TOKEN: published by design
     if credential_key(key):
         return literal_value_reason(value) is None or random_looking(value)
     return (random_looking(value) and _NOT_SECRET_KEY.search(key) is None

@@ -545,6 +545,8 @@ def credential_key(name: str) -> bool:
     if compact.endswith(("url", "uri", "path", "file", "endpoint")) and "dsn" not in compact:
         return False
     parts = set(lowered.split("_"))
+    if parts & {"public", "publishable", "pub"}:
+        return False  # DOTENV_PUBLIC_KEY, STRIPE_PUBLISHABLE_KEY: published by design
     for part in _CREDENTIAL_KEY_PARTS:
         if "_" in part or part in ("pwd", "pat", "dsn"):
             if part in lowered and (part not in ("pwd", "pat", "dsn") or part in parts):
