@@ -117,14 +117,24 @@ class Runs:
 
 
 def run_measured(cmd: Sequence[str], cwd: str | None = None, env: dict[str, str] | None = None) -> tuple[float, float, int, int]:
-    """(wall s, CPU s, peak RSS KiB, exit code) of one whole process tree, from wait4's rusage
-    (which includes the descendants it waited for)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode
+    """(wall s, CPU s, peak RSS KiB, exit code) of one whole process tree. CPU from wait4's
+    rusage (which includes the descendants it waited for); peak RSS from GNU time, since a
+    child's ru_maxrss counts the forking parent's pages it had before exec (this script's
+    ~40 MiB), which would hide every tool's own figure."""
+    gnu_time = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+    with tempfile.NamedTemporaryFile("r") as out:
+        full = [gnu_time, "-f", "%M", "-o", out.name, *cmd] if gnu_time else list(cmd)
+        started = time.perf_counter()
+        proc = subprocess.Popen(full, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        lines = out.read().strip().splitlines() if gnu_time else []
+    code = proc.returncode
+    if gnu_time and lines and lines[0].startswith("Command exited with non-zero status"):
+        code = int(lines[0].rsplit(" ", 1)[-1])
+    rss = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+    return wall, usage.ru_utime + usage.ru_stime, rss, code
 
 
 def interleaved_runs(cmds: dict[str, Sequence[str]], runs: int, cwd: str | None = None, warmup: int = 1,
