@@ -103,16 +103,22 @@ def test_a_large_random_corpus_gives_the_same_hits_and_findings(monkeypatch: pyt
     assert reported > 100
 
 
-def test_the_auto_gate_moves_to_hyperscan_after_a_mebibyte(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_auto_gate_moves_large_texts_to_hyperscan_after_a_mebibyte(monkeypatch: pytest.MonkeyPatch) -> None:
+    from credwall.engine.gate import SMALL_TEXT
+
     monkeypatch.delenv("CREDWALL_GATE", raising=False)
     gate = build_gate({"key": (0,)})
-    text = ("x" * 1023 + "\n") * 512 + "KEY"
+    small = "x" * (SMALL_TEXT - 4) + "KEY"
+    for _ in range(600):  # over a MiB of small texts: they never count
+        assert gate.hits(small) == {0: [len(small) - 3]}
     assert gate.engine == "aho-corasick"
+    text = ("x" * 1023 + "\n") * 512 + "KEY"
     assert gate.hits(text) == {0: [len(text) - 3]}
-    assert gate.engine == "aho-corasick"  # half a MiB: not yet
+    assert gate.engine == "aho-corasick"  # half a MiB of large text: not yet
     assert gate.hits(text) == {0: [len(text) - 3]}
     assert gate.hits(text) == {0: [len(text) - 3]}
     assert gate.engine == "hyperscan"
+    assert gate.hits(small) == {0: [len(small) - 3]}  # small texts still on Aho-Corasick, same hits
 
 
 def test_a_damaged_or_swapped_cached_database_is_rebuilt(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,5 +155,5 @@ def test_a_keyword_holding_a_question_mark_stays_on_aho_corasick(monkeypatch: py
         build_gate({"a?b": (0,)}, "hyperscan")
     gate = build_gate({"a?b": (0,)})
     gate.hits("x" * (1 << 20) + "A?B")
-    assert isinstance(gate._gate, AhoCorasickGate)
+    assert isinstance(gate._large, AhoCorasickGate)
     assert gate.hits("\u00e9?b a?b") == {0: [4]}
