@@ -342,17 +342,19 @@ def run_fleet(repos: Sequence[str], engine: Engine, state: FleetState, *, config
     pending = [spec for spec in repos if not state.done(spec)]
     if progress is not None and len(pending) < len(repos):
         progress(f"{len(repos) - len(pending)} of {len(repos)} repositories already scanned (state in {state.directory})")
-    tasks: list[tuple[str, int, tuple[int, int] | None]] = []
-    ranges: dict[str, list[HistoryResult | None]] = {}
-    for spec in pending:
-        windows = plan(spec, range_commits, revs)
-        ranges[spec] = [None] * len(windows)
-        # Newest window first in the walk = the last index: parts are merged oldest first.
-        tasks.extend((spec, n, window) for n, window in enumerate(windows))
+    ranges: dict[str, list[HistoryResult | None]] = {}  # repositories in flight: their parts so far
+
+    def tasks() -> Iterator[tuple[str, int, tuple[int, int] | None]]:
+        """Planned as they are handed out, so the first tasks start at once (window 0 is the
+        newest range of the walk: parts are merged oldest first)."""
+        for spec in pending:
+            windows = plan(spec, range_commits, revs)
+            ranges[spec] = [None] * len(windows)
+            yield from ((spec, n, window) for n, window in enumerate(windows))
     failed: dict[str, HistoryResult] = {}  # repositories whose scan failed in this run (never saved)
     limit = max(2, 2 * engine.workers)  # tasks in flight: enough to keep workers busy, no more
     in_flight: dict[Any, tuple[str, int]] = {}
-    queue = iter(tasks)
+    queue = tasks()
     try:
         while True:
             while len(in_flight) < limit:

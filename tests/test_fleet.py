@@ -105,13 +105,20 @@ def test_twelve_repositories_through_a_dask_local_cluster(repos: list[Path], tmp
     client = distributed.Client(cluster)
     try:
         result = run_fleet([str(r) for r in repos], DaskEngine(client=client), FleetState(str(tmp_path / "state")))
+        # Each history split into ranges of two commits: more tasks, the same findings.
+        ranged = run_fleet([str(r) for r in repos[:4]], DaskEngine(client=client), FleetState(str(tmp_path / "ranged")),
+                           range_commits=2)
     finally:
         client.close()
         cluster.close()
-    assert not result.errors
+    assert not result.errors and not ranged.errors
     got = {_key(f.to_json()) for f in result.findings}
     assert got == expected
     assert len(result.findings) == len(expected)  # and nothing twice
+    assert sorted(_key(f.to_json()) for f in ranged.findings) == sorted(
+        k for k in expected if any(k[1].startswith(f"{r}/") for r in repos[:4]))
+    assert ranged.commits == sum(int(subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=r, capture_output=True,
+                                                    text=True, check=True).stdout) for r in repos[:4])
     sarif = report.to_sarif(result)
     assert len(sarif["runs"][0]["results"]) == len(expected)  # type: ignore[index]
 
