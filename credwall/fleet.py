@@ -278,8 +278,11 @@ def make_engine(name: str, scheduler: str | None = None, jobs: int | None = None
 class FleetState:
     """The state directory: one JSON file per finished repository (written by atomic rename)."""
 
-    def __init__(self, directory: str) -> None:
+    def __init__(self, directory: str, options: str = "") -> None:
+        """`options`: what else decides a repository's result (the revisions, the config); a
+        state recorded under other options is not reused."""
         self.directory = directory
+        self.options = options
         try:
             os.makedirs(directory, exist_ok=True)
             os.makedirs(self.clones, exist_ok=True)
@@ -302,14 +305,15 @@ class FleetState:
             return None
         try:
             loaded = json.loads(data)
-            if loaded.get("format") != _STATE_FORMAT or loaded.get("repository") != spec:
+            if (loaded.get("format") != _STATE_FORMAT or loaded.get("repository") != spec
+                    or loaded.get("options") != self.options):
                 return None
             return _from_data(loaded["result"])
         except (ValueError, KeyError, TypeError):
             return None  # damaged: scan the repository again
 
     def save(self, spec: str, result: HistoryResult) -> None:
-        data = {"format": _STATE_FORMAT, "repository": spec, "result": {
+        data = {"format": _STATE_FORMAT, "repository": spec, "options": self.options, "result": {
             "findings": [list(f) for f in result.findings], "errors": [list(e) for e in result.errors],
             "commits": result.commits, "repeats": result.repeats, "files": result.files, "bytes": result.bytes,
             "skipped": dict(result.skipped), "notes": dict(result.notes)}}
@@ -425,7 +429,10 @@ def collect(repos: Iterable[str], state: FleetState, failed: dict[str, HistoryRe
 def main_fleet(repos_file: str, engine_name: str, *, state_dir: str | None, scheduler: str | None,
                jobs: int | None, config_file: str | None, range_commits: int, all_branches: bool) -> HistoryResult:
     repos = read_repo_list(repos_file)
-    state = FleetState(state_dir or os.path.join(os.path.dirname(os.path.abspath(repos_file)), ".credwall-fleet"))
+    options = json.dumps({"all_branches": all_branches,
+                          "config": os.path.abspath(config_file) if config_file else None})
+    state = FleetState(state_dir or os.path.join(os.path.dirname(os.path.abspath(repos_file)), ".credwall-fleet"),
+                       options)
     engine = make_engine(engine_name, scheduler, jobs)
 
     def say(line: str) -> None:

@@ -149,6 +149,10 @@ def test_the_local_engine_from_the_cli_resumes_after_a_crash(repos: list[Path], 
     assert code == 1, err
     assert "2 of 3 repositories already scanned" in err
     assert {_key(f) for f in json.loads(out)["findings"]} == expected
+    # Other options (every branch) make other results: nothing is reused.
+    code, out, err = run_cli("fleet", "--repos", str(listing), "--state", str(state), "--all-branches",
+                             "--format", "json")
+    assert code == 1 and "already scanned" not in err
 
 
 def test_a_file_url_is_cloned_and_its_findings_name_the_url(repos: list[Path], tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]

@@ -13,14 +13,14 @@ look; what a regex then finds is read from the original text.
 - `AhoCorasickGate`: one pyahocorasick automaton over the lower-cased text. Portable, built in
   ~2 ms, but it walks the text one character at a time (~75 MB/s with the built-in keywords).
 - `HyperscanGate` (credwall/engine/hsgate.py, `pip install credwall[fast]`): one Hyperscan
-  literal database, vectorised (~1 GB/s here); it costs an import and a database load, so it
-  pays off only on large volumes.
+  literal database, vectorised (~450 MB/s here with the per-hit Python work, 8x the automaton);
+  it costs an import and a database load, so it pays off only on large texts.
 
 `build_gate` picks by $CREDWALL_GATE: `aho-corasick`, `hyperscan` (an error if it is not
 installed), or `auto` (the default): Aho-Corasick for texts under SMALL_TEXT characters, and
 for larger ones until they have added up to AUTO_SWITCH_CHARS, then Hyperscan when it is
 installed. A hook's staged change (tens of KB) and a history's hunks never load Hyperscan; a
-tree or a fleet of whole files switches within its first MiB.
+tree scan switches within its first MiB of larger files.
 """
 
 from __future__ import annotations
