@@ -155,3 +155,14 @@ def interleaved_runs(cmds: dict[str, Sequence[str]], runs: int, cwd: str | None 
             runs_.rss.append(rss)
             runs_.code = code
     return results
+
+
+def against_env(against: Path | None, rows: Sequence[tuple[str, Sequence[str]]]) -> dict[str, dict[str, str]]:
+    """Environments for the rows that run another install (`--against`): a cache directory of
+    their own, since the regex cache is kept per `_regex` binary and two installs sharing one
+    would evict each other's programs every run (and both would run cold)."""
+    if against is None:
+        return {}
+    base = os.environ.get("CREDWALL_CACHE_DIR") or os.path.join(tempfile.gettempdir(), "credwall-bench-cache")
+    env = {**os.environ, "CREDWALL_CACHE_DIR": base + "-against"}
+    return {label: env for label, cmd in rows if cmd and cmd[0].startswith(str(against))}

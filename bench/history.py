@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _timing import anchor, interleaved_runs, stdlib_dir, stdlib_text_files, tool
+from _timing import against_env, anchor, interleaved_runs, stdlib_dir, stdlib_text_files, tool
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # tests.tokens
@@ -156,7 +156,8 @@ def main() -> int:
         betterleaks = anchor("betterleaks")
         if betterleaks:
             cmds["betterleaks git"] = [betterleaks, "git", "--no-banner", "-l", "error", "."]
-        results = interleaved_runs(cmds, args.runs, cwd=str(repo), warmup=1)
+        results = interleaved_runs(cmds, args.runs, cwd=str(repo), warmup=1,
+                                   envs=against_env(args.against, list(cmds.items())))
         for label, runs in results.items():
             wall = runs.wall()
             print(f"{label:<28} {runs.describe()}  {commits / wall:7,.0f} commits/s  {size / 1e6 / wall:5.1f} MB/s  "

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from _timing import anchor, fmt_ms, interleaved_runs, median_run, stdlib_text_files, tool
+from _timing import against_env, anchor, fmt_ms, interleaved_runs, median_run, stdlib_text_files, tool
 
 
 def build_repo(root: Path, files: int = 20, lines: int = 40) -> list[str]:
@@ -57,7 +57,7 @@ def main() -> int:
         if betterleaks:
             rows.append(("betterleaks git --staged", [betterleaks, "git", "--staged", "--no-banner", "-l", "error", "."]))
         fast = {label: cmd for label, cmd in rows}
-        measured = interleaved_runs(fast, args.runs, cwd=str(repo), warmup=2)
+        measured = interleaved_runs(fast, args.runs, cwd=str(repo), warmup=2, envs=against_env(args.against, rows))
         for label, runs in measured.items():
             print(f"{label:<40} {runs.describe('ms')}  exit {runs.code}")
         detect = anchor("detect-secrets-hook") or shutil.which("detect-secrets-hook")
