@@ -5,13 +5,14 @@ commits add stdlib files a few at a time, the rest edit them (a span of lines re
 from another stdlib file), as a project's history does. A few synthetic tokens (tests/tokens.py)
 are added and later removed, so both tools must dig into history to report them.
 
-`credwall`'s history scan (credwall.sources.history.scan_history, whole process) beside
-`betterleaks git REPO`, median wall of interleaved runs; commits/s and MB/s of `git log -p`
-text. `--gitpython` also times reading the same commits through GitPython's object API
+`credwall scan --history` (whole process, run in the repository) beside `betterleaks git`,
+interleaved runs: median wall and CPU time (git's included) with their range [min-max],
+commits/s and MB/s of `git log -p` text, peak RSS of the largest process. `--against BINDIR`
+adds another install's credwall in the same rounds (a before/after comparison). `--gitpython` also times reading the same commits through GitPython's object API
 (`repo.iter_commits` + `commit.diff(parent, create_patch=True)`), the alternative to
 streaming one `git log -p`.
 
-    python bench/history.py [--commits 2400] [--runs 5] [--gitpython] [--keep DIR]
+    python bench/history.py [--commits 2400] [--runs 5] [--gitpython] [--keep DIR] [--against BINDIR]
 """
 
 from __future__ import annotations
@@ -25,20 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from _timing import anchor, interleaved, stdlib_dir, stdlib_text_files
+from _timing import against_env, anchor, interleaved_runs, stdlib_dir, stdlib_text_files, tool
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # tests.tokens
-
-# Whole process, as the CLI will run it (`credwall scan --history` is wired by the CLI).
-CREDWALL_HISTORY = (
-    "import sys\n"
-    "from credwall.engine.session import load_matcher\nfrom credwall.report import emit\n"
-    "from credwall.history import scan_history\n"
-    "jobs = int(sys.argv[2]) if len(sys.argv) > 2 else None\n"
-    "sys.exit(emit(scan_history(load_matcher(), sys.argv[1], jobs=jobs), 'json', 'never'))\n"
-)
-
 
 def build_repo(path: Path, commits: int, seed: int = 7) -> tuple[int, int]:
     """Create the repository at path; returns (commits, planted tokens)."""
@@ -133,27 +124,13 @@ def streaming_read(repo: Path) -> tuple[float, int, int]:
     return time.perf_counter() - started, commits, size
 
 
-def cpu_seconds(cmd: list[str], runs: int = 3) -> float:
-    """Median user+sys CPU of the whole process tree (git and pool workers included): less
-    sensitive than wall time to other load on the machine."""
-    import resource
-    import statistics
-
-    samples = []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        samples.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return statistics.median(samples)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=2400)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--gitpython", action="store_true", help="also time GitPython's object API")
     parser.add_argument("--keep", metavar="DIR", help="build the repository here and keep it")
+    parser.add_argument("--against", metavar="BINDIR", type=Path, help="another install's bin directory")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(args.keep) if args.keep else Path(tmp) / "history"
@@ -172,17 +149,20 @@ def main() -> int:
         load = os.getloadavg()[0]
         print(f"{os.cpu_count()} CPUs, load average {load:.2f} before timing"
               + ("  (busy machine: wall times are inflated)" if load > 0.5 else ""))
-        cmds = {"credwall history": [sys.executable, "-c", CREDWALL_HISTORY, str(repo)],
-                "credwall --jobs 1": [sys.executable, "-c", CREDWALL_HISTORY, str(repo), "1"]}
+        scan = [tool("credwall"), "scan", "--history", "--format", "json"]
+        cmds = {"credwall history": scan, "credwall --jobs 1": [*scan, "--jobs", "1"]}
+        if args.against:
+            cmds[f"credwall history ({args.against.name})"] = [str(args.against / "credwall"), *scan[1:]]
         betterleaks = anchor("betterleaks")
         if betterleaks:
-            cmds["betterleaks git"] = [betterleaks, "git", "--no-banner", "-l", "error", str(repo)]
-        results = interleaved(cmds, args.runs, warmup=1)
-        for label, (wall, rss, code) in results.items():
-            cpu = cpu_seconds(cmds[label])
-            print(f"{label:<18} median {wall:6.2f} s  {commits / wall:8,.0f} commits/s  {size / 1e6 / wall:6.1f} MB/s  "
-                  f"CPU {cpu:5.2f} s  peak RSS {rss / 1024:6.1f} MiB  exit {code}")
-        found = subprocess.run(cmds["credwall history"], capture_output=True, text=True, check=False)
+            cmds["betterleaks git"] = [betterleaks, "git", "--no-banner", "-l", "error", "."]
+        results = interleaved_runs(cmds, args.runs, cwd=str(repo), warmup=1,
+                                   envs=against_env(args.against, list(cmds.items())))
+        for label, runs in results.items():
+            wall = runs.wall()
+            print(f"{label:<28} {runs.describe()}  {commits / wall:7,.0f} commits/s  {size / 1e6 / wall:5.1f} MB/s  "
+                  f"exit {runs.code}")
+        found = subprocess.run(cmds["credwall history"], cwd=repo, capture_output=True, text=True, check=False)
         import json
 
         report = json.loads(found.stdout or "{}")
@@ -190,13 +170,14 @@ def main() -> int:
               f"({len({f.get('commit') for f in report.get('findings', [])})} commits)")
         if betterleaks:
             out = Path(tmp) / "bl.json"
-            subprocess.run([*cmds["betterleaks git"], "-o", str(out)], capture_output=True, check=False)
+            subprocess.run([*cmds["betterleaks git"], "-o", str(out)], cwd=repo, capture_output=True, check=False)
             data = json.loads(out.read_text() or "{}") if out.exists() else {}
             leaks = data.get("findings", []) if isinstance(data, dict) else data
             high = sum(1 for leak in leaks if leak.get("confidence") == "high")
             print(f"betterleaks findings: {len(leaks)} ({high} high confidence)")
-            print(f"credwall / betterleaks = {results['credwall history'][0] / results['betterleaks git'][0]:.2f}x "
-                  f"(goal <= 0.5x)")
+            ours, theirs = results["credwall history"], results["betterleaks git"]
+            print(f"credwall / betterleaks = wall {ours.wall() / theirs.wall():.2f}x, CPU {ours.cpu() / theirs.cpu():.2f}x "
+                  f"(goal <= 0.5x wall)")
     return 0
 
 

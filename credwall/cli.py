@@ -56,6 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
     stdin_cmd = sub.add_parser("stdin", help="gitleaks-style: standard input (scan -)")
     _add_scan_options(stdin_cmd)
 
+    fleet = sub.add_parser("fleet", help="scan the history of many repositories on a process pool, Dask or Ray: one report")
+    fleet.add_argument("--repos", metavar="FILE", required=True,
+                       help="one repository per line: a local path or a URL your git can clone")
+    fleet.add_argument("--engine", choices=("local", "dask", "ray"), default="local",
+                       help="local: a process pool; dask / ray: a cluster (pip install 'credwall[dask]' / '[ray]')")
+    fleet.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="the Dask scheduler (tcp://host:8786) or Ray address to use (default: a local cluster)")
+    fleet.add_argument("--state", metavar="DIR", default=None,
+                       help="finished repositories are recorded here and skipped on a rerun (default: .credwall-fleet beside FILE)")
+    fleet.add_argument("--all-branches", action="store_true", help="every ref of each repository, not only HEAD")
+    fleet.add_argument("--range-commits", type=int, default=None, metavar="N",
+                       help="split a local repository's history into tasks of N commits (default 50,000)")
+    add_output_options(fleet)
+    fleet.add_argument("--jobs", type=int, default=None, help="workers of a local pool or cluster (default: CPU count)")
+
     rules = sub.add_parser("rules", help="list or check the rule packs")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=Parser)
     listing = rules_sub.add_parser("list", help="print the rules")
@@ -210,6 +225,22 @@ def _cmd_history(args: argparse.Namespace) -> int:
         print(history_summary(result), file=sys.stderr)
         return EXIT_CLEAN
     code = emit(result, args.format, args.color, engine, output=args.output, exit_findings=args.exit_code)
+    print(history_summary(result), file=sys.stderr)
+    return code
+
+
+def _cmd_fleet(args: argparse.Namespace) -> int:
+    from .fleet import RANGE_COMMITS, main_fleet
+    from .history import history_summary
+    from .report import emit
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    engine = _engine(args)
+    result = main_fleet(args.repos, args.engine, state_dir=args.state, scheduler=args.scheduler, jobs=args.jobs,
+                        config_file=args.config, all_branches=args.all_branches,
+                        range_commits=RANGE_COMMITS if args.range_commits is None else args.range_commits)
+    code = emit(result, args.format, args.color, engine)
     print(history_summary(result), file=sys.stderr)
     return code
 
@@ -433,6 +464,8 @@ def _run(argv: Sequence[str] | None) -> int:
             return _cmd_scan(_from_gitleaks(args))
         if args.command == "scan":
             return _cmd_scan(args)
+        if args.command == "fleet":
+            return _cmd_fleet(args)
         if args.command == "config":
             from .config import describe
 

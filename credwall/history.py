@@ -267,8 +267,19 @@ def _merge(parts: Sequence[HistoryResult], dedupe: bool) -> HistoryResult:
     return result
 
 
+# (blob id, path) pairs remembered as clean per chunk: ~150 bytes each, so at most ~10 MB.
+CLEAN_BLOBS_KEPT = 65536
+
+
 class _CommitScanner:
-    """Scans one file's patch of one commit into the result, tagging findings with the commit."""
+    """Scans one file's patch of one commit into the result, tagging findings with the commit.
+
+    A file judged whole (structured, binary) is read from its blob. The same blob at the same
+    path often comes back (a revert, a cherry-pick, a merge of a branch that has it, a file
+    flipped back and forth): a pair whose whole content gave nothing at all — no finding on any
+    line, no error, no note — is remembered, and its later sightings are counted but neither
+    read nor analysed, since what a change keeps is a subset of what the whole file gives.
+    Pairs that gave something are analysed each time (their lines decide what is kept)."""
 
     def __init__(self, matcher: Matcher, result: HistoryResult, blobs: BlobReader,
                  seen: set[tuple[str, str]] | None) -> None:
@@ -276,6 +287,8 @@ class _CommitScanner:
         self.result = result
         self.blobs = blobs
         self.seen = seen
+        self.clean: dict[tuple[str, str], int] = {}  # (blob, path) -> size; insertion-ordered
+        self.clean_hits = 0  # whole-file reads saved
 
     def scan_file(self, commit: Commit, lines: list[bytes]) -> None:
         result = self.result
@@ -287,9 +300,13 @@ class _CommitScanner:
             if file_diff.binary or (needs_whole_file(path) and file_diff.added):
                 # Judged on the file the commit produced, keeping what the commit added.
                 blob = new_blob(lines)
+                if blob and self._known_clean(blob, path):
+                    continue
                 data = self.blobs.read(blob, MAX_FILE_BYTES) if blob else None
                 if data is None:
                     result.skipped["larger than 100 MiB" if blob else "binary"] += 1
+                    continue
+                if blob and self._clean_whole(blob, path, data):
                     continue
                 analyse_file(self.matcher, path, data, result, change=file_diff)
             elif file_diff.windows:
@@ -297,6 +314,29 @@ class _CommitScanner:
             else:
                 continue
             self._tag(commit, findings_before, errors_before)
+
+    def _known_clean(self, blob: str, path: str) -> bool:
+        size = self.clean.get((blob, path))
+        if size is None:
+            return False
+        self.result.files += 1
+        self.result.bytes += size
+        self.clean_hits += 1
+        return True
+
+    def _clean_whole(self, blob: str, path: str, data: bytes) -> bool:
+        """Analyse the whole file first: nothing at all (remembered, counted as scanned), or
+        False and the caller analyses it again for what this change keeps."""
+        whole = ScanResult()
+        analyse_file(self.matcher, path, data, whole)
+        if whole.findings or whole.errors or whole.notes or whole.skipped or whole.sha1_hits:
+            return False
+        if len(self.clean) >= CLEAN_BLOBS_KEPT:
+            del self.clean[next(iter(self.clean))]  # the oldest: memory stays flat
+        self.clean[(blob, path)] = len(data)
+        self.result.files += whole.files
+        self.result.bytes += whole.bytes
+        return True
 
     def _tag(self, commit: Commit, findings_before: int, errors_before: int) -> None:
         result = self.result

@@ -141,11 +141,24 @@ def _analyse(matcher: Matcher, path: str, kind: str, data: bytes, text: str | No
              line_offset: int = 0, keep: Keep | None = None, views: tuple[View, ...] = ()) -> list[Finding] | None:
     """Match, analyse and resolve one text (and the other views of its bytes); None (and an
     error in result) when it failed."""
+    try:
+        matches = _without_built_bundle_generics(path, text, _find(matcher, path, text), result) \
+            if text is not None else []
+    except ScanTimeout as exc:
+        result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
+        return None
+    except Exception as exc:  # noqa: BLE001 - one bad file fails the run, naming the file
+        result.errors.append(ScanError(path, f"internal error: {type(exc).__name__}: {exc}"))
+        return None
+    if not matches and kind == TEXT and not views:
+        # Nothing matched and no analyser or view adds anything: the common case of a
+        # history's hunks and a tree's files, answered without building an analysis.
+        _note_rebuilt(matcher, result)
+        return []
     analysis = Analysis(path, kind, data, text, matcher, matcher.rules_by_id,
                         note=lambda what: result.notes.update([what]))
+    analysis.matches = matches
     try:
-        if text is not None:
-            analysis.matches = _without_built_bundle_generics(path, text, _find(matcher, path, text), result)
         if kind != TEXT:
             analyser(kind)(analysis)
         seen = {(m.rule.id, m.secret) for m in analysis.matches}
@@ -160,11 +173,7 @@ def _analyse(matcher: Matcher, path: str, kind: str, data: bytes, text: str | No
     except Exception as exc:  # noqa: BLE001 - one bad file fails the run, naming the file
         result.errors.append(ScanError(path, f"internal error: {type(exc).__name__}: {exc}"))
         return None
-    rebuilt = matcher.take_cache_rebuilt()  # cached regex programs that failed verification
-    if rebuilt:
-        from .engine.matcher import CACHE_REBUILT_NOTE
-
-        result.notes[CACHE_REBUILT_NOTE] += rebuilt
+    _note_rebuilt(matcher, result)
     resolved = resolve(analysis, line_offset, keep, matcher.secret_sha1s)
     for reason in analysis.errors:
         result.errors.append(ScanError(path, reason))
@@ -174,3 +183,11 @@ def _analyse(matcher: Matcher, path: str, kind: str, data: bytes, text: str | No
     if resolved.sha1_hits:
         result.sha1_hits.update(resolved.sha1_hits)
     return resolved.findings
+
+
+def _note_rebuilt(matcher: Matcher, result: ScanResult) -> None:
+    rebuilt = matcher.take_cache_rebuilt()  # cached regex programs that failed verification
+    if rebuilt:
+        from .engine.matcher import CACHE_REBUILT_NOTE
+
+        result.notes[CACHE_REBUILT_NOTE] += rebuilt

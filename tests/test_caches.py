@@ -324,7 +324,9 @@ def test_planted_tmp_symlink_is_not_followed(tmp_path: Path) -> None:
     victim.write_text("keep me")
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / f"regex.marshal.{os.getpid()}.tmp").symlink_to(victim)
+    from _thread import get_ident
+
+    (cache / f"regex.marshal.{os.getpid()}.{get_ident()}.tmp").symlink_to(victim)
     assert cachefile.write_atomic(str(cache / "regex.marshal"), b"data")
     assert victim.read_text() == "keep me"
     assert (cache / "regex.marshal").read_bytes() == b"data" and no_tmp_files(cache)

@@ -63,3 +63,63 @@ def test_unquote_path_escapes() -> None:
     assert unquote_path(b'"new\\nline"') == b"new\nline"
     assert unquote_path(b'"q\\"uote\\\\"') == b'q"uote\\'
     assert unquote_path(b"plain") == b"plain"
+
+
+def test_bulk_hunks_read_as_line_by_line_on_real_histories(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The -U0 fast path (whole hunks by their header's counts) against the line-by-line reader,
+    on every file patch of a history with the shapes that matter: lines added, removed and
+    replaced, a last line without a newline (added, removed, gained), CRLF, empty files,
+    deletions, renames and a merge (a combined diff, which takes the slow path)."""
+    import random
+    import subprocess
+
+    from credwall.sources import git as cgit
+    from credwall.sources.history import combined_to_unified, patches
+
+    rng = random.Random(14)
+    repo = tmp_path / "r"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo, check=True,
+                       capture_output=True)
+
+    words = [b"alpha", b"beta", b"token = x", b"", b"\r", b"key: v"]
+    for n in range(60):
+        name = f"f{rng.randrange(6)}.txt"
+        path = repo / name
+        lines = path.read_bytes().split(b"\n") if path.exists() else []
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(lines) + 1)
+            if lines and rng.random() < 0.4:
+                del lines[min(at, len(lines) - 1)]
+            else:
+                lines.insert(at, rng.choice(words) + str(rng.randrange(9)).encode())
+        data = b"\n".join(lines) + (b"\n" if rng.random() < 0.7 else b"")
+        path.write_bytes(data)
+        if n % 17 == 16 and path.exists():
+            git("mv", name, f"moved{n}.txt")
+        if n == 30:
+            git("checkout", "-q", "-b", "side")
+        if n == 40:
+            git("add", "-A")
+            git("commit", "-qm", f"c{n}")
+            git("checkout", "-q", "main")
+            (repo / "main-only.txt").write_bytes(b"x\n")
+            git("add", "-A")
+            git("commit", "-qm", "main")
+            git("merge", "-q", "--no-edit", "side", "-X", "theirs")
+            continue
+        git("add", "-A")
+        git("commit", "-qm", f"c{n}", "--allow-empty")
+    compared = bulk_hunks = 0
+    for commit, patch in patches(cgit.stream_lines(cgit.history_log_args(["HEAD"]), cwd=str(repo))):
+        if patch is None:
+            continue
+        if commit.parents > 1:
+            patch = combined_to_unified(patch, commit.parents)
+        fast, slow = parse_unified_diff(patch), parse_unified_diff(patch, bulk=False)
+        assert fast == slow, patch
+        compared += 1
+        bulk_hunks += sum(len(f.windows) for f in fast)
+    assert compared > 50 and bulk_hunks > 50

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credwall.engine.gate import build_gate, lower
+from credwall.engine.gate import GateError, build_gate, lower
 from credwall.engine.matcher import Matcher
 from credwall.engine.rules import load_rules
 
@@ -46,10 +46,24 @@ def texts_around(keywords: dict[str, tuple[int, ...]]) -> st.SearchStrategy[str]
     return st.lists(st.one_of(filler, keyword), max_size=16).map("".join)
 
 
+def _engines() -> list[object]:
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return ["aho-corasick", pytest.param("hyperscan", marks=pytest.mark.skip(
+            reason="hyperscan is not installed (pip install 'credwall[fast]')"))]
+    return ["aho-corasick", "hyperscan"]
+
+
+ENGINES = _engines()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(keyword_maps, st.data())
-def test_hits_are_a_naive_substring_search(keywords: dict[str, tuple[int, ...]], data: st.DataObject) -> None:
-    gate = build_gate(keywords)
+def test_hits_are_a_naive_substring_search(engine: str, keywords: dict[str, tuple[int, ...]],
+                                           data: st.DataObject) -> None:
+    gate = build_gate(keywords, engine)
     for text in data.draw(st.lists(texts_around(keywords), min_size=1, max_size=3)):
         # one gate, several texts: nothing carries over from one text to the next
         expected = naive_hits(keywords, text)
@@ -57,23 +71,40 @@ def test_hits_are_a_naive_substring_search(keywords: dict[str, tuple[int, ...]],
         assert gate.hits(text, lower(text)) == expected  # a caller's own lowering, passed on
 
 
-def test_the_offsets_index_the_original_text() -> None:
-    gate = build_gate({"key": (0,), "token": (1, 2)})
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_offsets_index_the_original_text(engine: str) -> None:
+    gate = build_gate({"key": (0,), "token": (1, 2)}, engine)
     text = "\u0130\u0130 KEY=1 \u212aey Token"  # İ lowers to two characters: ASCII lowering only
     assert gate.hits(text) == {0: [3], 1: [13], 2: [13]}
     assert text[3:6] == "KEY" and text[13:18] == "Token"
     assert gate.hits("\u212aey") == {0: [0]}  # the Kelvin sign lowers to k in place
 
 
-def test_each_index_gets_a_list_of_its_own() -> None:
-    hits = build_gate({"ab": (0, 1)}).hits("ab ab")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_each_index_gets_a_list_of_its_own(engine: str) -> None:
+    hits = build_gate({"ab": (0, 1)}, engine).hits("ab ab")
     hits[0].append(99)
     assert hits[1] == [0, 3]
 
 
-def test_an_empty_gate_and_an_empty_text_hit_nothing() -> None:
-    assert build_gate({}).hits("anything") == {}
-    assert build_gate({"a": (0,)}).hits("") == {}
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_empty_gate_and_an_empty_text_hit_nothing(engine: str) -> None:
+    assert build_gate({}, engine).hits("anything") == {}
+    assert build_gate({"a": (0,)}, engine).hits("") == {}
+
+
+def test_an_unknown_gate_engine_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDWALL_GATE", "fastest")
+    with pytest.raises(GateError, match="expected one of auto, aho-corasick, hyperscan"):
+        build_gate({"a": (0,)})
+
+
+def test_an_unknown_gate_engine_exits_2_with_a_message(run_cli, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                                        tmp_path) -> None:
+    (tmp_path / "a.txt").write_text("nothing here\n")
+    monkeypatch.setenv("CREDWALL_GATE", "fastest")
+    code, out, err = run_cli("scan", str(tmp_path / "a.txt"))
+    assert code == 2 and "CREDWALL_GATE='fastest'" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("keyword", ["", "Key", "cl\u00e9"])

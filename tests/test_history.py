@@ -233,3 +233,37 @@ def _drain(fd: int) -> str:
             break
         data += chunk
     return data.decode()
+
+
+def test_a_clean_blob_met_again_is_not_read_again_and_changes_nothing(git_repo, matcher,  # type: ignore[no-untyped-def]
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from credwall.sources import git as cgit
+
+    clean = json.dumps({"name": "app", "debug": False}) + "\n"
+    leaky = json.dumps({"name": "app", "api_key": tokens.stripe_live(seed=77)}) + "\n"
+    for n in range(4):  # the config flips between a clean and a leaky version, then is copied
+        _commit(git_repo, "config.json", clean if n % 2 == 0 else leaky, f"flip {n}")
+    _commit(git_repo, "copy/config.json", clean, "copy")
+    _commit(git_repo, "config.json", clean.replace("app", "App"), "rename the app")
+    _commit(git_repo, "config.json", clean, "and back")
+
+    reads: list[str] = []
+    real_read = cgit.BlobReader.read
+
+    def counting(self, blob: str, max_bytes: int) -> bytes | None:  # type: ignore[no-untyped-def]
+        reads.append(blob)
+        return real_read(self, blob, max_bytes)
+
+    monkeypatch.setattr(cgit.BlobReader, "read", counting)
+    remembered = scan_history(matcher, str(git_repo.path), jobs=1)
+    read_with_memo = len(reads)
+    reads.clear()
+    monkeypatch.setattr(history._CommitScanner, "_known_clean", lambda self, blob, path: False)
+    monkeypatch.setattr(history._CommitScanner, "_clean_whole", lambda self, blob, path, data: False)
+    plain = scan_history(matcher, str(git_repo.path), jobs=1)
+    assert [f for f in remembered.findings] == [f for f in plain.findings]
+    assert len(remembered.findings) == 1 and remembered.repeats == plain.repeats == 1
+    assert (remembered.files, remembered.bytes) == (plain.files, plain.bytes)
+    assert read_with_memo < len(reads)  # the clean version's later sightings were not read

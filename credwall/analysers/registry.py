@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -145,8 +146,10 @@ def needs_whole_file(path: str) -> bool:
     return classify(path) is not None or path.lower().endswith(_WHOLE_SUFFIXES)
 
 
+@lru_cache(maxsize=65536)  # a pure function of the path; `re` has imported functools already
 def classify(path: str) -> str | None:
-    """The kind of a file by its path alone, or None for ordinary files."""
+    """The kind of a file by its path alone, or None for ordinary files. Remembered per path:
+    a history meets the same paths in thousands of commits (~15 us a call otherwise)."""
     norm = path.replace(os.sep, "/")
     name = norm.rsplit("/", 1)[-1].lower()
     if name in _BASELINE_NAMES:

@@ -88,7 +88,9 @@ def write_atomic(path: str, data: bytes) -> bool:
     """Write via a temp file and rename, so readers never see half a file. True when written;
     False (and no temp file left) when the directory is read-only, the disk is full, a file
     size limit is hit, or anything else goes wrong: a cache is never worth failing a scan."""
-    tmp = f"{path}.{os.getpid()}.tmp"
+    from _thread import get_ident  # two threads of one process (a Dask worker) write apart
+
+    tmp = f"{path}.{os.getpid()}.{get_ident()}.tmp"
     try:
         os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
         fd = _create_exclusive(tmp)

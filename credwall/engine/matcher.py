@@ -129,8 +129,9 @@ class Matcher:
 
     def take_cache_rebuilt(self) -> int:
         """How many cache entries were rebuilt since the last call (for the notes): a rule's
-        cached programs that failed its examples, or a damaged entry."""
-        count = self._cache_rebuilt + self._compiler.rebuilt
+        cached programs that failed its examples, a damaged entry, or a keyword gate database
+        that failed its probe."""
+        count = self._cache_rebuilt + self._compiler.rebuilt + self.gate.take_rebuilt()
         self._cache_rebuilt = self._compiler.rebuilt = 0
         return count
 
