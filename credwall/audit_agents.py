@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 # Bounds of the home directory's agent files: newest first, at most this many files and bytes.
 MAX_SESSION_FILES = 2000
 MAX_SESSION_FILE_BYTES = 64 * 1024 * 1024  # a larger file is read up to here (and said so)
-MAX_SESSION_BYTES = 512 * 1024 * 1024
+MAX_SESSION_BYTES = 256 * 1024 * 1024  # about 15 s of reading on a laptop core
 _IMPORT_DEPTH = 5  # Claude Code follows @imports five levels deep
 
 
@@ -539,7 +539,10 @@ class _SessionFile(NamedTuple):
 def session_files(root: str, home: str | None, environ: Mapping[str, str], matcher: Matcher) -> list[Item]:
     """Items for agent transcripts, histories and memory files holding credentials (bounded)."""
     candidates = list(_session_candidates(root, home, environ))
+    if not candidates:
+        return []
     candidates.sort(key=lambda c: -c.mtime)
+    providers = _provider_matcher(matcher)
     items: list[Item] = []
     read_files = read_bytes = truncated = 0
     unread = []
@@ -554,7 +557,7 @@ def session_files(root: str, home: str | None, environ: Mapping[str, str], match
         read_files += 1
         read_bytes += len(data)
         truncated += candidate.size > len(data)
-        item = _session_item(matcher, candidate, data, truncated=candidate.size > len(data))
+        item = _session_item(matcher, providers, candidate, data, truncated=candidate.size > len(data))
         if item is not None:
             items.append(item)
     if unread:
@@ -603,10 +606,20 @@ def _read_head(path: str, limit: int) -> bytes | None:
         return None
 
 
-def _session_item(matcher: Matcher, candidate: _SessionFile, data: bytes, truncated: bool) -> Item | None:
+def _provider_matcher(matcher: Matcher) -> Matcher:
+    """The rules transcripts are judged by: provider formats only (a prefix, a checksum), so the
+    keyword gate is not woken by every `password` and `token` in the code an agent read."""
+    from .engine.matcher import Matcher
+
+    rules = [r for r in matcher.rules if not r.generic and not r.advisory]
+    return Matcher(rules, allow_secret=getattr(matcher, "_allow_secret", None))  # the config's allow_regexes
+
+
+def _session_item(matcher: Matcher, providers: Matcher, candidate: _SessionFile, data: bytes,
+                  truncated: bool) -> Item | None:
     store = candidate.store
     if candidate.path.endswith((".jsonl", ".json")) and store.kind != "memory":
-        found = _json_session_secrets(matcher, candidate.path, data)
+        found = _json_session_secrets(providers, candidate.path, data)
     else:
         found = _file_secrets(matcher, candidate, data)
     if not found:
