@@ -107,7 +107,7 @@ def mcp_configs(root: str, home: str | None, environ: Mapping[str, str], matcher
     claude_dir = environ.get("CLAUDE_CONFIG_DIR") or ""
     claude_json = os.path.join(claude_dir, ".claude.json") if claude_dir else os.path.join(home, ".claude.json")
     for path, client in [(claude_json, "Claude Code")] + [(os.path.join(home, rel), c) for rel, c in _USER_CONFIGS]:
-        if not os.path.isfile(path) or os.path.islink(path) and not os.path.exists(path):
+        if not os.path.isfile(path):
             continue
         data = _read(path)
         text = _text(data) if data is not None else None
@@ -171,16 +171,28 @@ def _client_of(path: str) -> str:
             "amazonq": "Amazon Q", "cline": "Cline", "zed": "Zed"}.get(detect_client(path) or "", "an MCP client")
 
 
-_REF = re.compile(r"\$\{(?:env:|input:)?([A-Za-z_][\w.-]*)(?::-[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_REF = re.compile(r"\$\{(?:env:|(input):)?([A-Za-z_][\w.-]*)(?::-[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_CONNECTION_NAME = re.compile(r"(?i)(?:DATABASE|DB|POSTGRES|PG|MYSQL|MONGO|REDIS|SQL).*(?:URL|URI|DSN|CONN)")
 
 
 def references(entry: dict[str, Any]) -> list[str]:
-    """`KEY ← ${VAR}` for each value of an entry that names where its credential comes from."""
+    """`KEY ← ${VAR}` for each value of an entry that names where its credential comes from: a
+    credential-named key or variable (`GITHUB_TOKEN`, `Authorization`, `DATABASE_URL`), or a
+    VS Code input; `$HOME` or `${NODE_ENV}` are not credentials."""
+    from .engine.filters import credential_key
+
     out: list[str] = []
+
+    def counts(name: str) -> bool:
+        return bool(name) and (credential_key(name) or bool(_CONNECTION_NAME.search(name))
+                               or name.lower() in ("authorization", "x-api-key"))
 
     def add(label: str, value: Any) -> None:
         if isinstance(value, str):
             for m in _REF.finditer(value):
+                var = m.group(2) or m.group(3)
+                if not (m.group(1) or counts(label) or counts(var)):
+                    continue
                 ref = m.group(0)
                 shown = f"{label} ← {ref}" if label and label not in ref else ref
                 if shown not in out:

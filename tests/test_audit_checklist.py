@@ -127,8 +127,8 @@ def test_near_misses_of_shared_values(git_repo: GitRepo, matcher: Matcher) -> No
 def test_every_server_an_agent_here_can_start(git_repo: GitRepo, tmp_path: Path, matcher: Matcher) -> None:
     ws, home = git_repo.path, tmp_path / "home"
     _put(ws, ".mcp.json", json.dumps({"mcpServers": {
-        "github": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"],
-                   "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${GITHUB_TOKEN}"}},
+        "github": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github", "--cache", "$HOME/.cache"],
+                   "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${GITHUB_TOKEN}", "NODE_ENV": "${NODE_ENV}"}},
         "docs": {"type": "http", "url": "https://docs.internal/mcp", "headers": {"Authorization": "Bearer ${DOCS_TOKEN}"}},
         "db": {"command": "uvx", "args": ["postgres-mcp"], "env": {"DATABASE_URI": "${DATABASE_URL}"}}}}, indent=2))
     _put(ws, ".env", f"DATABASE_URL=postgresql://postgres:{_opaque(120, 20)}@db.prod.internal:5432/shop\n")
@@ -151,7 +151,8 @@ def test_every_server_an_agent_here_can_start(git_repo: GitRepo, tmp_path: Path,
                             "~/.cursor/mcp.json [browser]"}
     github = servers[".mcp.json [github]"]
     assert github.severity == "info" and "npx @modelcontextprotocol/server-github" in github.what
-    assert "GITHUB_PERSONAL_ACCESS_TOKEN ← ${GITHUB_TOKEN}" in github.what and "Claude Code project config" in github.what
+    assert github.what.endswith("credentials GITHUB_PERSONAL_ACCESS_TOKEN ← ${GITHUB_TOKEN}")  # not $HOME, NODE_ENV
+    assert "Claude Code project config" in github.what
     assert "https://docs.internal" in servers[".mcp.json [docs]"].what
     assert "Authorization ← ${DOCS_TOKEN}" in servers[".mcp.json [docs]"].what
     db = servers[".mcp.json [db]"]  # its reference resolved from .env, the value never shown
