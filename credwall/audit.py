@@ -13,12 +13,19 @@ it was started with. This module lists, without changing anything:
   keys, shell profiles exporting `*_TOKEN` / `*_KEY` / `*_SECRET`;
 - git's `credential.helper=store` (repository and home config);
 - the process environment: variable NAMES only;
-- reported files that group or others can read.
+- reported files that group or others can read;
+- the agent-era checklist (credwall/audit_agents.py): one credential in several places (env
+  files, staging and production MCP entries), credentials in files agents load by default
+  (instruction files and what they `@import`, memory files), every MCP server an agent here can
+  start with the credential it uses and the database it can write to, and agent session
+  transcripts and prompt histories under the home directory that hold credentials.
 
 Values are never printed: a secret is shown as a masked prefix (`ghp_…`) and a fingerprint
 (sha256 of rule id and value, as `credwall scan` reports it); environment variables by name
 alone. Names that look like production (`prod`, `production`, `prd`, `live`) rank one level
-higher. Each item says what to do with one verb: separate, scope, rotate or remove.
+higher, and so do values that say so (`sk_live_…`, `…$production$…`). Each item says what to do
+with one verb: separate, scope, rotate or remove. `info` items (an MCP server with nothing to
+fix) are listed and never fail the run.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ if TYPE_CHECKING:
     from .engine.matcher import Matcher
 
 JSON_VERSION = 1
-SEVERITIES = ("critical", "high", "medium", "low")
+SEVERITIES = ("critical", "high", "medium", "low", "info")  # info: listed, never failing
 ACTIONS = ("separate", "scope", "rotate", "remove")
 _MAX_READ = 10 * 1024 * 1024  # larger files are listed by name, not read
 _PROD = re.compile(r"(?:^|[^a-z0-9])(?:prod|production|prd|live)(?:[^a-z0-9]|$)")
@@ -58,18 +65,21 @@ class Secret(NamedTuple):
 class Item(NamedTuple):
     kind: str  # env-file, env-template, key-file, credential-file, mcp-config, cloud-cli, registry,
     #            paas-cli, cli-token, shell-profile, environment, git-credential-helper, ssh-key,
-    #            ssh-agent, file-permissions, unreadable
-    severity: str  # critical | high | medium | low
+    #            ssh-agent, file-permissions, unreadable, shared-credential, agent-import, agent-memory,
+    #            agent-transcript, agent-transcripts-unread, mcp-server
+    severity: str  # critical | high | medium | low | info
     where: str  # a path relative to the audited root, `~/…`, `$NAME`, or a config file
     what: str  # one line: what an agent could use
     action: str  # separate | scope | rotate | remove
     remedy: str  # one line
     production: bool = False
     secrets: tuple[Secret, ...] = ()
+    rules: tuple[str, ...] = ()  # the rule ids (patterns/) behind the item, when it is about content
 
     def to_json(self) -> dict[str, Any]:
         data = self._asdict()
         data["secrets"] = [s._asdict() for s in self.secrets]
+        data["rules"] = list(self.rules)
         return data
 
 
@@ -157,13 +167,35 @@ def _text(data: bytes) -> str | None:
 
 
 def _analyse(matcher: Matcher, path: str, data: bytes) -> tuple[list[Finding], list[str]]:
-    """Findings and errors of one file, judged as every entry point judges it (credwall.pipeline)."""
+    """Credential findings and errors of one file, judged as every entry point judges it
+    (credwall.pipeline); advisories (practices, not credentials) left out."""
     from .engine.findings import ScanResult
     from .pipeline import analyse_file
 
     result = ScanResult()
     analyse_file(matcher, path, data, result)
-    return result.findings, [e.reason for e in result.errors]
+    return [f for f in result.findings if not f.advisory], [e.reason for e in result.errors]
+
+
+_PROD_VALUE = re.compile(r"^(?:[a-z]{1,8}_)?live_|\$production\$|^(?:[a-z]{1,8}_)?prod(?:uction)?_", re.IGNORECASE)
+
+
+def production_value(value: str) -> bool:
+    """Does a credential's own format say production (`sk_live_…`, `access_token$production$…`)?"""
+    return bool(_PROD_VALUE.search(value[:64]))
+
+
+def finding_value(text: str | None, f: Finding) -> str | None:
+    """The characters a finding covers in its file's text (in memory only: compared, never shown)."""
+    if text is None or f.rule_id in _FILE_RULES:
+        return None
+    lines = text.split("\n")
+    if not (0 < f.line <= len(lines) and 0 < f.end_line <= len(lines)):
+        return None
+    if f.line == f.end_line:
+        return lines[f.line - 1][f.column - 1:f.end_column - 1] or None
+    head = lines[f.line - 1][f.column - 1:]
+    return "\n".join([head, *lines[f.line:f.end_line - 1], lines[f.end_line - 1][:f.end_column - 1]]) or None
 
 
 def _unreadable(where: str, reason: str) -> Item:
@@ -223,7 +255,18 @@ def _git_state(root: str, rels: list[str]) -> tuple[str | None, set[str], set[st
         return None, set(), set()
 
 
-def _tree(root: str, matcher: Matcher) -> list[Item]:
+class Scanned(NamedTuple):
+    """A file of the tree the audit analysed, for the checks that compare files."""
+
+    where: str  # relative to the audited root
+    path: str
+    kind: str
+    state: str  # tracked | ignored | untracked | ""
+    text: str | None
+    findings: tuple[Finding, ...]
+
+
+def _tree(root: str, matcher: Matcher, seen: list[Scanned] | None = None) -> list[Item]:
     from .sources.files import walk
 
     candidates = []
@@ -249,7 +292,15 @@ def _tree(root: str, matcher: Matcher) -> list[Item]:
         if errors and not findings:
             items.append(_unreadable(rel, errors[0]))
             continue
-        item = _tree_item(kind, rel, state, findings, _text(data))
+        text = _text(data)
+        if seen is not None:
+            seen.append(Scanned(rel, path, kind, state, text, tuple(findings)))
+        item = _tree_item(kind, rel, state, findings, text)
+        if item is not None and findings:
+            item = item._replace(rules=tuple(sorted({f.rule_id for f in findings})))
+        if item is not None and not item.production and any(
+                production_value(v) for v in (finding_value(text, f) for f in findings) if v):
+            item = _promote(item)
         if item is not None:
             items.append(item)
             extra = _permissions(path, rel, item.production, item.severity)
@@ -260,6 +311,11 @@ def _tree(root: str, matcher: Matcher) -> list[Item]:
 
 _STATE = {"tracked": "tracked in git", "ignored": "ignored by git",
           "untracked": "NOT ignored by git: one `git add -A` from a commit", "": "not in a git work tree"}
+
+
+def _promote(item: Item) -> Item:
+    """The item of a file holding a credential whose own format says production."""
+    return item._replace(production=True, severity=_severity(item.severity, True) if item.severity != "info" else "info")
 
 
 def _tree_item(kind: str, rel: str, state: str, findings: list[Finding], text: str | None) -> Item | None:
@@ -531,7 +587,8 @@ def _provider(matcher: Matcher, path: str, text: str) -> list[Finding]:
     """Provider-format tokens (ghp_…, AKIA…) anywhere in a file; generic keyword rules left out."""
     from .engine.findings import findings_from_matches
 
-    return findings_from_matches(path, text, [m for m in matcher.find(text) if not m.rule.generic])
+    return findings_from_matches(path, text, [m for m in matcher.find(text)
+                                              if not m.rule.generic and not m.rule.advisory])
 
 
 def _structured_secrets(fmt: str, path: str, text: str, matcher: Matcher) -> tuple[list[Secret], list[str], str]:
@@ -809,11 +866,15 @@ def audit(root: str, home: str | None, environ: Mapping[str, str], matcher: Matc
         from .engine.session import load_matcher
 
         matcher = load_matcher()
-    items = _tree(root, matcher)
+    from . import audit_agents
+
+    seen: list[Scanned] = []
+    items = _tree(root, matcher, seen)
     items += _credential_helpers(root, home, environ)
     if home is not None:
         items += _home(home, matcher)
     items += _environment(environ)
+    items += audit_agents.checklist(root, home, environ, matcher, seen)
     return sorted(items, key=lambda i: (SEVERITIES.index(i.severity), not i.production, i.kind, i.where))
 
 
@@ -842,7 +903,7 @@ def render(items: Sequence[Item], out: TextIO, fmt: str = "auto", color: bool = 
         out.write(line + "\n")
 
 
-_COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[2m"}
+_COLORS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[2m", "info": "\033[2m"}
 
 
 def table(items: Sequence[Item], color: bool = False, width: int = 40) -> Iterator[str]:

@@ -22,7 +22,8 @@ def _why_missed(rule: Rule, pattern: object, text: str, secret: str) -> str:
         return f"regex finds {found!r}" if found else "regex does not match"
     if rule.checksum and not VALIDATORS[rule.checksum](secret):
         return f"checksum {rule.checksum} rejects it"
-    reason = rejection_reason(secret, generic=rule.generic, entropy=rule.entropy, min_length=rule.min_length)
+    reason = None if rule.advisory else \
+        rejection_reason(secret, generic=rule.generic, entropy=rule.entropy, min_length=rule.min_length)
     if reason:
         return f"filtered: {reason}"
     at = text.find(secret)
@@ -51,16 +52,16 @@ def check_rule(rule: Rule, context: list[Rule] | None = None) -> list[str]:
         problems.append(f"{where}: no examples")
     matcher = Matcher([rule])
     for n, example in enumerate(rule.examples, 1):
-        secrets = [m.secret for m in matcher.scan(example.text)]
+        secrets = [m.secret for m in matcher.scan(example.text, advisories=True)]
         if example.secret not in secrets:
             problems.append(f"{where}: example {n} is missed — {_why_missed(rule, pattern, example.text, example.secret)}")
         elif len(secrets) > 1:
             problems.append(f"{where}: example {n} gives {len(secrets)} findings, expected 1")
     for n, negative in enumerate(rule.negative_examples, 1):
-        if matcher.scan(negative.text):
+        if matcher.scan(negative.text, advisories=True):
             problems.append(f"{where}: negative example {n} is reported")
     for n, miss in enumerate(rule.known_misses, 1):
-        if miss.secret and miss.secret in [m.secret for m in matcher.scan(miss.text)]:
+        if miss.secret and miss.secret in [m.secret for m in matcher.scan(miss.text, advisories=True)]:
             problems.append(f"{where}: known miss {n} is now found — move it to examples")
     return problems
 

@@ -235,7 +235,7 @@ _SCHEMA: dict[str, Any] = {
                    "properties": {s: {"type": "integer", "minimum": 0} for s in SEVERITIES}},
         "items": {"type": "array", "items": {
             "type": "object", "additionalProperties": False,
-            "required": ["kind", "severity", "where", "what", "action", "remedy", "production", "secrets"],
+            "required": ["kind", "severity", "where", "what", "action", "remedy", "production", "secrets", "rules"],
             "properties": {
                 "kind": {"type": "string", "pattern": "^[a-z][a-z-]+$"},
                 "severity": {"enum": list(SEVERITIES)},
@@ -244,6 +244,7 @@ _SCHEMA: dict[str, Any] = {
                 "action": {"enum": list(ACTIONS)},
                 "remedy": {"type": "string", "minLength": 1, "pattern": "^[^\\n]+$"},
                 "production": {"type": "boolean"},
+                "rules": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}},
                 "secrets": {"type": "array", "items": {
                     "type": "object", "additionalProperties": False,
                     "required": ["label", "line", "masked", "fingerprint"],

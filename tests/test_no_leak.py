@@ -16,7 +16,8 @@ from tests.conftest import REPO_ROOT
 
 RULES = load_rules(use_cache=False)
 # A secret of 10+ characters is distinctive enough that finding it in output means it leaked.
-SECRETS = sorted({e.secret for r in RULES for e in r.examples if len(e.secret) >= 10})
+# (Advisory rules' examples name printed expressions, `DB_PASSWORD`, not secrets.)
+SECRETS = sorted({e.secret for r in RULES if not r.advisory for e in r.examples if len(e.secret) >= 10})
 
 
 @pytest.fixture(scope="module")

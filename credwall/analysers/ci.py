@@ -8,6 +8,9 @@ Travis, Drone, Buildkite, Cloud Build …) every value under `env:` / `environme
 literal is reported (`ci-literal-credential`) with its YAML path and the reference syntax of that
 CI system. Pattern rules cover the whole file, Jenkinsfiles included (tokens in `run:` /
 `script:` steps), and their findings get the same advice.
+
+GitHub Actions and GitLab CI files also get advisory findings (ci_practices.py): static cloud
+keys where OIDC federation exists, and shell tracing around secrets.
 """
 
 from __future__ import annotations
@@ -73,3 +76,6 @@ def analyse(a: Analysis) -> None:
         start, end = value_span(a.text, leaf.start, leaf.end, leaf.value)
         a.add("ci-literal-credential", start, end, leaf.value,
               f"{dotted(leaf.path)} is a literal credential in a CI definition: {hint}")
+    from .ci_practices import analyse as review_practices
+
+    review_practices(a, parsed[0], parsed[1])  # advisories: static cloud keys, shell tracing

@@ -172,6 +172,10 @@ def inspect_servers(a: Analysis, data: Any, leaves: list[Leaf], client: str | No
         per_leaf = _args_candidates([leaf.value for leaf, _ in items])
         for (leaf, server), candidates in zip(items, per_leaf):
             _judge(a, leaf, candidates, server)
+    if servers and a.enabled("mcp-database-write-access"):  # an advisory: mcp_database.py
+        from .mcp_database import report
+
+        report(a, data, servers, leaves)
     return examined
 
 

@@ -129,8 +129,9 @@ class Analysis:
         line, column = view.locate(match.start)
         end_line, end_column = view.locate(match.end)
         rank = GENERIC if match.rule.generic else PROVIDER
+        suffix = "" if match.rule.advisory else self.default_suffix
         self.candidates.append(Candidate(match.rule.id, 0, 0, match.secret, match.rule.description
-                                         + self.default_suffix, rank, match.rule.confidence,
+                                         + suffix, rank, match.rule.confidence,
                                          located=(line, column, end_line, end_column)))
 
     def parse(self, fmt: str) -> tuple[Any, list[Any]] | None:
@@ -166,7 +167,8 @@ def resolve(analysis: Analysis, line_offset: int = 0, keep: Keep | None = None,
     if analysis.matches:
         regions = sorted(analysis.regions)
         for m in analysis.matches:
-            suffix = _suffix(regions, m.start, analysis.default_suffix)
+            # an advisory (a practice, not a credential) keeps its own words: no "rotate it" advice
+            suffix = "" if m.rule.advisory else _suffix(regions, m.start, analysis.default_suffix)
             rank = GENERIC if m.rule.generic else PROVIDER
             candidates.append(Candidate(m.rule.id, m.start, m.end, m.secret, m.rule.description + suffix,
                                         rank, m.rule.confidence))
@@ -174,21 +176,26 @@ def resolve(analysis: Analysis, line_offset: int = 0, keep: Keep | None = None,
         return Resolved([], 0, {})
     kept: list[Candidate] = []
     spans: list[tuple[int, int]] = []
+    # Advisories (practices, not credentials) are resolved among themselves, and neither hide a
+    # credential's finding nor count as one for a fallback ("reported when nothing else is").
+    advisory_ids = {c.rule_id for c in candidates if getattr(analysis.rules.get(c.rule_id), "advisory", False)}
+    advisory_spans: list[tuple[int, int]] = []
+    credentials = 0
     for c in sorted(candidates, key=lambda c: (c.fallback, c.rank, c.start, -c.end)):
-        if c.located is not None:  # another view: its own matcher run resolved its overlaps
-            if not c.fallback or not kept:
+        advisory = c.rule_id in advisory_ids
+        if c.located is not None or c.scope == FILE:  # another view's match, or the whole file
+            if not c.fallback or not credentials:
                 kept.append(c)
+                credentials += not advisory
             continue
-        if c.scope == FILE:
-            if not c.fallback or not kept:
-                kept.append(c)
+        if c.fallback and credentials:
             continue
-        if c.fallback and kept:
-            continue
-        if any(c.start < e and s < c.end for s, e in spans):
+        taken = advisory_spans if advisory else spans
+        if any(c.start < e and s < c.end for s, e in taken):
             continue
         kept.append(c)
-        spans.append((c.start, c.end))
+        taken.append((c.start, c.end))
+        credentials += not advisory
     allowed_findings: list[Finding] = []
     findings: list[Finding] = []
     hits: dict[str, str] = {}

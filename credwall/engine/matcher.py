@@ -199,11 +199,15 @@ class Matcher:
                         continue
                     if validator is not None and not validator(secret):
                         continue
-                    if rejection_reason(secret, generic=rule.generic, entropy=rule.entropy,
-                                        min_length=rule.min_length):
+                    if rule.advisory:  # its group names a practice (a printed variable), not a value
+                        if len(secret) < rule.min_length:
+                            continue
+                    elif rejection_reason(secret, generic=rule.generic, entropy=rule.entropy,
+                                          min_length=rule.min_length):
                         continue
                     start_at, end_at = m.span(SECRET_GROUP)
-                    if context_reason(secret, LineContext.of(text, start_at, end_at), generic=rule.generic):
+                    if not rule.advisory and context_reason(secret, LineContext.of(text, start_at, end_at),
+                                                            generic=rule.generic):
                         continue
                     if self._allow_secret is not None and self._allow_secret(secret):
                         continue
@@ -217,24 +221,31 @@ class Matcher:
                 raise ScanTimeout(rule.id) from None
         return found
 
-    def scan(self, text: str) -> list[Match]:
-        """All accepted matches in text order; where spans overlap, the most specific rule wins."""
-        return self.scan_with_allowed(text)[0]
+    def scan(self, text: str, advisories: bool = False) -> list[Match]:
+        """The credentials in text, in text order; where spans overlap, the most specific rule
+        wins. Advisory rules' matches (practices, not credentials) only with `advisories`."""
+        return self.scan_with_allowed(text, advisories)[0]
 
     def find(self, text: str) -> list[Match]:
         """All accepted matches in text order, overlaps resolved, inline allow markers not applied
-        (the pipeline applies them to every finding, pattern and analyser alike)."""
+        (the pipeline applies them to every finding, pattern and analyser alike). Advisory
+        matches are resolved among themselves: a practice never hides a credential."""
         matches: list[Match] = []
+        advisory: list[Match] = []
         for index, positions in self.keyword_hits(text).items():
-            regions = self._regions(text, positions, self.rules[index].lines)
-            matches.extend(self.candidates(text, index, regions))
+            rule = self.rules[index]
+            regions = self._regions(text, positions, rule.lines)
+            (advisory if rule.advisory else matches).extend(self.candidates(text, index, regions))
         for index in self._keywordless:
-            matches.extend(self.candidates(text, index, [(0, len(text))]))
-        return resolve_overlaps(matches)
+            (advisory if self.rules[index].advisory else matches).extend(
+                self.candidates(text, index, [(0, len(text))]))
+        if not advisory:
+            return resolve_overlaps(matches)
+        return sorted(resolve_overlaps(matches) + resolve_overlaps(advisory), key=lambda m: (m.start, m.end))
 
-    def scan_with_allowed(self, text: str) -> tuple[list[Match], int]:
+    def scan_with_allowed(self, text: str, advisories: bool = False) -> tuple[list[Match], int]:
         """(matches, how many more were silenced by an inline allow marker on their line)."""
-        resolved = self.find(text)
+        resolved = [m for m in self.find(text) if advisories or not m.rule.advisory]
         kept = [m for m in resolved if not inline_allowed(text, m.start)]
         return kept, len(resolved) - len(kept)
 

@@ -53,12 +53,14 @@ class Redactor:
         self._extra_kinds = tuple(kinds)
         # Gate indices: the rules' own, then len(rules) + the position of each finder kind.
         n = len(self.rules)
-        keywords = rule_keywords(self.rules)
+        # Advisory rules report practices (a variable printed to a log), not secrets: never redacted.
+        keywords = {k: kept for k, indices in rule_keywords(self.rules).items()
+                    if (kept := tuple(i for i in indices if not self.rules[i].advisory))}
         for offset, kind in enumerate(kinds):
             for keyword in EXTRA_KEYWORDS[kind]:
                 keywords[keyword] = keywords.get(keyword, ()) + (n + offset,)
         self.gate = build_gate(keywords)
-        self._keywordless = tuple(i for i, r in enumerate(self.rules) if not r.keywords)
+        self._keywordless = tuple(i for i, r in enumerate(self.rules) if not r.keywords and not r.advisory)
         self._prefilters: dict[int, Prefilter | None] = {}
         self._skeleton_cost: dict[int, float] = {}  # rule index -> seconds per character
         self._fold_safe_text: str | None = None
