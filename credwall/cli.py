@@ -28,113 +28,134 @@ if TYPE_CHECKING:
 from .options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Parser, add_output_options, command_stdout
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = ("scan", "git", "dir", "stdin", "fleet", "rules", "baseline", "check-ignores", "audit", "agent-hook",
+            "install-agent-hooks", "doctor", "redact", "config")
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `command` only that subcommand's parser (argparse costs
+    ~0.5 ms a subcommand, most of it gettext looking for a catalog: a commit hook pays it)."""
+
+    def wanted(name: str) -> bool:
+        return command is None or command == name
+
     parser = Parser(prog="credwall", description="Find credentials before they land in git.")
     parser.add_argument("--version", action="version", version=f"credwall {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
-    scan = sub.add_parser("scan", help="scan files, directories, stdin (-) or the staged change")
-    scan.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; - reads stdin")
-    scan.add_argument("--staged", action="store_true", help="scan the lines added by the staged change")
-    scan.add_argument("--history", action="store_true", help="scan the lines every commit added (git log -p)")
-    _add_history_options(scan)
-    _add_scan_options(scan)
+    if wanted("scan"):
+        scan = sub.add_parser("scan", help="scan files, directories, stdin (-) or the staged change")
+        scan.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; - reads stdin")
+        scan.add_argument("--staged", action="store_true", help="scan the lines added by the staged change")
+        scan.add_argument("--history", action="store_true", help="scan the lines every commit added (git log -p)")
+        _add_history_options(scan)
+        _add_scan_options(scan)
 
-    # gitleaks' subcommands, for hands used to them (docs/adopting.md maps every option).
-    git_cmd = sub.add_parser("git", help="gitleaks-style: the history of the repository at PATH (scan --history), "
-                                         "or with --staged the staged change (scan --staged)")
-    git_cmd.add_argument("source", nargs="?", metavar="PATH", default=None,
-                         help="a directory in the repository (default: .); the scan runs as if started there")
-    git_cmd.add_argument("-s", "--source", dest="source_option", metavar="PATH", default=None, help=argparse.SUPPRESS)
-    git_cmd.add_argument("--staged", action="store_true", help="the staged change instead of the history")
-    _add_history_options(git_cmd)
-    _add_scan_options(git_cmd)
-    dir_cmd = sub.add_parser("dir", help="gitleaks-style: files and directories, no history (scan PATH ...)")
-    dir_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    dir_cmd.add_argument("-s", "--source", dest="source_option", metavar="PATH", default=None, help=argparse.SUPPRESS)
-    _add_scan_options(dir_cmd)
-    stdin_cmd = sub.add_parser("stdin", help="gitleaks-style: standard input (scan -)")
-    _add_scan_options(stdin_cmd)
+    if wanted("git"):
+        # gitleaks' subcommands, for hands used to them (docs/adopting.md maps every option).
+        git_cmd = sub.add_parser("git", help="gitleaks-style: the history of the repository at PATH (scan --history), "
+                                             "or with --staged the staged change (scan --staged)")
+        git_cmd.add_argument("source", nargs="?", metavar="PATH", default=None,
+                             help="a directory in the repository (default: .); the scan runs as if started there")
+        git_cmd.add_argument("-s", "--source", dest="source_option", metavar="PATH", default=None, help=argparse.SUPPRESS)
+        git_cmd.add_argument("--staged", action="store_true", help="the staged change instead of the history")
+        _add_history_options(git_cmd)
+        _add_scan_options(git_cmd)
+    if wanted("dir"):
+        dir_cmd = sub.add_parser("dir", help="gitleaks-style: files and directories, no history (scan PATH ...)")
+        dir_cmd.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+        dir_cmd.add_argument("-s", "--source", dest="source_option", metavar="PATH", default=None, help=argparse.SUPPRESS)
+        _add_scan_options(dir_cmd)
+    if wanted("stdin"):
+        stdin_cmd = sub.add_parser("stdin", help="gitleaks-style: standard input (scan -)")
+        _add_scan_options(stdin_cmd)
 
-    fleet = sub.add_parser("fleet", help="scan the history of many repositories on a process pool, Dask or Ray: one report")
-    fleet.add_argument("--repos", metavar="FILE", required=True,
-                       help="one repository per line: a local path or a URL your git can clone")
-    fleet.add_argument("--engine", choices=("local", "dask", "ray"), default="local",
-                       help="local: a process pool; dask / ray: a cluster (pip install 'credwall[dask]' / '[ray]')")
-    fleet.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                       help="the Dask scheduler (tcp://host:8786) or Ray address to use (default: a local cluster)")
-    fleet.add_argument("--state", metavar="DIR", default=None,
-                       help="finished repositories are recorded here and skipped on a rerun (default: .credwall-fleet beside FILE)")
-    fleet.add_argument("--all-branches", action="store_true", help="every ref of each repository, not only HEAD")
-    fleet.add_argument("--range-commits", type=int, default=None, metavar="N",
-                       help="split a local repository's history into tasks of N commits (default 50,000)")
-    add_output_options(fleet)
-    fleet.add_argument("--jobs", type=int, default=None, help="workers of a local pool or cluster (default: CPU count)")
+    if wanted("fleet"):
+        fleet = sub.add_parser("fleet", help="scan the history of many repositories on a process pool, Dask or Ray: one report")
+        fleet.add_argument("--repos", metavar="FILE", required=True,
+                           help="one repository per line: a local path or a URL your git can clone")
+        fleet.add_argument("--engine", choices=("local", "dask", "ray"), default="local",
+                           help="local: a process pool; dask / ray: a cluster (pip install 'credwall[dask]' / '[ray]')")
+        fleet.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                           help="the Dask scheduler (tcp://host:8786) or Ray address to use (default: a local cluster)")
+        fleet.add_argument("--state", metavar="DIR", default=None,
+                           help="finished repositories are recorded here and skipped on a rerun (default: .credwall-fleet beside FILE)")
+        fleet.add_argument("--all-branches", action="store_true", help="every ref of each repository, not only HEAD")
+        fleet.add_argument("--range-commits", type=int, default=None, metavar="N",
+                           help="split a local repository's history into tasks of N commits (default 50,000)")
+        add_output_options(fleet)
+        fleet.add_argument("--jobs", type=int, default=None, help="workers of a local pool or cluster (default: CPU count)")
 
-    rules = sub.add_parser("rules", help="list or check the rule packs")
-    rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=Parser)
-    listing = rules_sub.add_parser("list", help="print the rules")
-    listing.add_argument("--format", choices=("text", "json"), default="text")
-    check = rules_sub.add_parser("check", help="validate rule packs and run their examples")
-    check.add_argument("files", nargs="*", help="packs to check (default: the built-in ones)")
+    if wanted("rules"):
+        rules = sub.add_parser("rules", help="list or check the rule packs")
+        rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=Parser)
+        listing = rules_sub.add_parser("list", help="print the rules")
+        listing.add_argument("--format", choices=("text", "json"), default="text")
+        check = rules_sub.add_parser("check", help="validate rule packs and run their examples")
+        check.add_argument("files", nargs="*", help="packs to check (default: the built-in ones)")
 
-    rules_import = rules_sub.add_parser("import", help="convert a gitleaks/betterleaks TOML config into a credwall rule pack")
-    rules_import.add_argument("file", help="the gitleaks.toml / betterleaks.toml")
-    rules_import.add_argument("-o", "--output", metavar="PACK", help="write the YAML pack here (default: stdout)")
-    rules_import.add_argument("--prefix", default="", help="prefix for every imported rule id")
-    rules_import.add_argument("--family", default="imported", help="the pack's family name")
+        rules_import = rules_sub.add_parser("import", help="convert a gitleaks/betterleaks TOML config into a credwall rule pack")
+        rules_import.add_argument("file", help="the gitleaks.toml / betterleaks.toml")
+        rules_import.add_argument("-o", "--output", metavar="PACK", help="write the YAML pack here (default: stdout)")
+        rules_import.add_argument("--prefix", default="", help="prefix for every imported rule id")
+        rules_import.add_argument("--family", default="imported", help="the pack's family name")
 
-    baseline = sub.add_parser("baseline", help="record the current findings so that only new ones fail")
-    baseline_sub = baseline.add_subparsers(dest="baseline_command", required=True, parser_class=Parser)
-    for name, text in (("create", "scan the tree and write a new baseline"),
-                       ("update", "rescan: keep entries that still match, add new ones, drop the rest")):
-        cmd = baseline_sub.add_parser(name, help=text)
-        cmd.add_argument("file", nargs="?", default=None, help="the baseline (default: the config's, else .credwall-baseline.jsonl)")
-        cmd.add_argument("--config", metavar="FILE", default=None)
-        cmd.add_argument("--jobs", type=int, default=None)
-        cmd.add_argument("--include-ignored", action="store_true", help="also record files git ignores")
-        if name == "create":
-            cmd.add_argument("--write-config", action="store_true",
-                             help="also set `baseline` in the configuration (.credwall.toml, created if missing), "
-                                  "so scans and hooks use it")
-    tri = baseline_sub.add_parser("triage", help="walk the baseline's entries and mark each a true or false positive "
-                                                 "(detect-secrets' `audit`)")
-    tri.add_argument("file", nargs="?", default=None, help="the baseline (default: the config's, else .credwall-baseline.jsonl)")
-    tri.add_argument("--all", action="store_true", dest="everything", help="also entries that already have a verdict")
-    tri.add_argument("--config", metavar="FILE", default=None)
-    imp = baseline_sub.add_parser("import", help="import a detect-secrets .secrets.baseline")
-    imp.add_argument("source", help="the detect-secrets baseline")
-    imp.add_argument("file", nargs="?", default=None, help="the credwall baseline to write or extend")
-    imp.add_argument("--config", metavar="FILE", default=None)
+    if wanted("baseline"):
+        baseline = sub.add_parser("baseline", help="record the current findings so that only new ones fail")
+        baseline_sub = baseline.add_subparsers(dest="baseline_command", required=True, parser_class=Parser)
+        for name, text in (("create", "scan the tree and write a new baseline"),
+                           ("update", "rescan: keep entries that still match, add new ones, drop the rest")):
+            cmd = baseline_sub.add_parser(name, help=text)
+            cmd.add_argument("file", nargs="?", default=None, help="the baseline (default: the config's, else .credwall-baseline.jsonl)")
+            cmd.add_argument("--config", metavar="FILE", default=None)
+            cmd.add_argument("--jobs", type=int, default=None)
+            cmd.add_argument("--include-ignored", action="store_true", help="also record files git ignores")
+            if name == "create":
+                cmd.add_argument("--write-config", action="store_true",
+                                 help="also set `baseline` in the configuration (.credwall.toml, created if missing), "
+                                      "so scans and hooks use it")
+        tri = baseline_sub.add_parser("triage", help="walk the baseline's entries and mark each a true or false positive "
+                                                     "(detect-secrets' `audit`)")
+        tri.add_argument("file", nargs="?", default=None, help="the baseline (default: the config's, else .credwall-baseline.jsonl)")
+        tri.add_argument("--all", action="store_true", dest="everything", help="also entries that already have a verdict")
+        tri.add_argument("--config", metavar="FILE", default=None)
+        imp = baseline_sub.add_parser("import", help="import a detect-secrets .secrets.baseline")
+        imp.add_argument("source", help="the detect-secrets baseline")
+        imp.add_argument("file", nargs="?", default=None, help="the credwall baseline to write or extend")
+        imp.add_argument("--config", metavar="FILE", default=None)
 
-    ignores = sub.add_parser("check-ignores", help="do .gitignore and the AI tools' ignore files cover secret files?")
-    ignores.add_argument("--fix", action="store_true", help="add the missing entries (idempotent)")
-    ignores.add_argument("--config", metavar="FILE", default=None)
+    if wanted("check-ignores"):
+        ignores = sub.add_parser("check-ignores", help="do .gitignore and the AI tools' ignore files cover secret files?")
+        ignores.add_argument("--fix", action="store_true", help="add the missing entries (idempotent)")
+        ignores.add_argument("--config", metavar="FILE", default=None)
 
-    audit = sub.add_parser("audit", help="read-only inventory of the credentials an agent here could use")
-    audit.add_argument("path", nargs="?", default=".", help="the workspace (default: .)")
-    audit.add_argument("--home", dest="home", action="store_true", default=True,
-                       help="also inventory the home directory and environment (default)")
-    audit.add_argument("--no-home", dest="home", action="store_false", help="only the workspace tree")
-    audit.add_argument("--format", choices=("auto", "table", "json"), default="auto")
-    audit.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    audit.add_argument("--fail-on", choices=("critical", "high", "medium", "low"), default="low",
-                       help="exit 1 when an item is at least this severe")
-    audit.add_argument("--config", metavar="FILE", default=None)
+    if wanted("audit"):
+        audit = sub.add_parser("audit", help="read-only inventory of the credentials an agent here could use")
+        audit.add_argument("path", nargs="?", default=".", help="the workspace (default: .)")
+        audit.add_argument("--home", dest="home", action="store_true", default=True,
+                           help="also inventory the home directory and environment (default)")
+        audit.add_argument("--no-home", dest="home", action="store_false", help="only the workspace tree")
+        audit.add_argument("--format", choices=("auto", "table", "json"), default="auto")
+        audit.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+        audit.add_argument("--fail-on", choices=("critical", "high", "medium", "low"), default="low",
+                           help="exit 1 when an item is at least this severe")
+        audit.add_argument("--config", metavar="FILE", default=None)
 
-    # Listed for --help; `main` hands these to credwall.agentguard before parsing.
-    sub.add_parser("agent-hook", help="verdict for one agent hook event (JSON on stdin): see docs/agent-guard.md",
-                   add_help=False)
-    sub.add_parser("install-agent-hooks", help="install the agent guard into Claude Code, Cursor, Codex, Copilot, "
-                                               "VS Code", add_help=False)
-    sub.add_parser("doctor", help="check that every installed agent guard hook runs and denies", add_help=False)
-    sub.add_parser("redact", help="copy text (stdin or files) with every secret replaced by [REDACTED:rule-id]",
-                   add_help=False)
+    if command is None:  # these four are handed over before parsing
+        # Listed for --help; `main` hands these to credwall.agentguard before parsing.
+        sub.add_parser("agent-hook", help="verdict for one agent hook event (JSON on stdin): see docs/agent-guard.md",
+                       add_help=False)
+        sub.add_parser("install-agent-hooks", help="install the agent guard into Claude Code, Cursor, Codex, Copilot, "
+                                                   "VS Code", add_help=False)
+        sub.add_parser("doctor", help="check that every installed agent guard hook runs and denies", add_help=False)
+        sub.add_parser("redact", help="copy text (stdin or files) with every secret replaced by [REDACTED:rule-id]",
+                       add_help=False)
 
-    config = sub.add_parser("config", help="show the configuration in force")
-    config_sub = config.add_subparsers(dest="config_command", required=True, parser_class=Parser)
-    show = config_sub.add_parser("show", help="print the resolved configuration and where each value came from")
-    show.add_argument("--config", metavar="FILE", default=None)
+    if wanted("config"):
+        config = sub.add_parser("config", help="show the configuration in force")
+        config_sub = config.add_subparsers(dest="config_command", required=True, parser_class=Parser)
+        show = config_sub.add_parser("show", help="print the resolved configuration and where each value came from")
+        show.add_argument("--config", metavar="FILE", default=None)
     return parser
 
 
@@ -456,7 +477,8 @@ def _run(argv: Sequence[str] | None) -> int:
 
         return redact_main(words[1:])
     try:
-        args = build_parser().parse_args(argv)
+        first = words[0] if words else None
+        args = build_parser(first if first in COMMANDS else None).parse_args(words)
     except SystemExit as exc:  # --help, --version, usage errors: keep argparse's code
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     try:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Collection, Iterable, Sequence
 
 from .engine.findings import ScanError, ScanResult
 from .pipeline import analyse_change, analyse_file, needs_whole_file
-from .sources.files import MAX_FILE_BYTES, NotAFile, TooLarge, read_file, skip_reason_for_path, walk
+from .sources.files import MAX_FILE_BYTES, NotAFile, TooLarge, read_file, walk
 
 if TYPE_CHECKING:
     from .engine.matcher import Matcher
@@ -101,10 +101,9 @@ def collect_paths(targets: Iterable[str], result: ScanResult, excluded: Excluded
             result.errors.append(ScanError(target, "no such file or directory"))
             continue
         for path, reason in walk(target, git_ignored(target) if skip_ignored else None):
-            # Only what a walk finds below the named target may be skipped: a file named itself
-            # (`credwall scan node_modules/x`, a hook's file names) is always read.
-            if reason is None and path != target:
-                reason = skip_reason_for_path(os.path.relpath(path, target))
+            # Only what a walk finds below the named target is skipped (walk does not enter a
+            # vendored directory below it): a file named itself (`credwall scan node_modules/x`,
+            # a hook's file names) is always read.
             if reason is None and excluded is not None and excluded(path):
                 reason = "excluded by config"
             if reason is not None:

@@ -23,6 +23,19 @@ def test_regex_compiles_only_when_a_keyword_hits() -> None:
     assert list(m._compiled) == [0]
 
 
+def test_requires_skips_lines_without_a_required_word() -> None:
+    # `requires` is a second gate: the regex never runs on a keyword line without one of the
+    # words (case-folded, as the regex module folds `(?i)`: the long s of `ſecret` is an s).
+    rule = _rule(regex=r"(?i)(?P<secret>Q9[0-9]{8})", requires=("secret",))
+    m = Matcher([rule])
+    assert m.scan("id = Q948213957") == []
+    assert m._compiled == {}  # not even compiled: no region held a required word
+    assert [x.secret for x in m.scan("SECRET id = Q948213957")] == ["Q948213957"]
+    assert [x.secret for x in m.scan("\u017fecret = Q948213957")] == ["Q948213957"]
+    # the word is looked for on the keyword's own line only
+    assert m.scan("secret\nid = Q948213957") == []
+
+
 def test_keyword_must_be_on_the_line_of_the_match() -> None:
     rule = _rule(regex=r"(?P<secret>[0-9]{10})", keywords=("acme",))
     m = Matcher([rule])

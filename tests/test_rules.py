@@ -63,7 +63,10 @@ def test_every_rule_id_an_analyser_reports_is_data() -> None:
     ("  - id: x\n    description: d\n    analyser: env\n    confidence: high\n    keywords: [a]\n",
      "do not apply to an analyser rule"),
     ("  - id: x\n    description: d\n    analyser: env\n    confidence: high\n"
-     "    negative_examples: ['A=b']\n", "needs `path` and `text`"),
+     "    negative_examples: ['A=b']\n", "needs `path` and `text`"),    ("  - id: x\n    description: d\n    regex: '(?P<secret>a)'\n    keywords: [a]\n    confidence: high\n"
+     "    requires: [Secret]\n", "`requires` word 'Secret' must be non-empty and lower-case"),
+    ("  - id: x\n    description: d\n    analyser: env\n    confidence: high\n    requires: [a]\n",
+     "do not apply to an analyser rule"),
 ])
 def test_analyser_rule_format_errors(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(RuleError, match=re.escape(message)):

@@ -161,23 +161,27 @@ class Matcher:
         regions: list[tuple[int, int]] = []
         covered = -1  # hits before this offset need no region of their own
         size = len(text)
+        rfind, find = text.rfind, text.find  # bound once: this loop runs for every keyword hit
         for pos in positions:
             if pos < covered:
                 continue
-            low, high = max(0, pos - WINDOW), min(size, pos + WINDOW)
-            newline = text.rfind("\n", low, pos)
+            low = pos - WINDOW if pos > WINDOW else 0
+            high = pos + WINDOW if pos + WINDOW < size else size
+            newline = rfind("\n", low, pos)
             start = newline + 1 if newline >= 0 else low
-            newline = text.find("\n", pos, high)
+            newline = find("\n", pos, high)
             end = newline if newline >= 0 else high
             at_line_end = newline >= 0 or high == size
-            for _ in range(lines - 1):
-                if start > 0:
-                    start = text.rfind("\n", 0, start - 1) + 1
-                if end < size:
-                    nxt = text.find("\n", end + 1)
-                    end = size if nxt < 0 else nxt
+            if lines > 1:
+                for _ in range(lines - 1):
+                    if start > 0:
+                        start = rfind("\n", 0, start - 1) + 1
+                    if end < size:
+                        nxt = find("\n", end + 1)
+                        end = size if nxt < 0 else nxt
             if regions and start <= regions[-1][1]:
-                regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
+                last_start, last_end = regions[-1]
+                regions[-1] = (last_start, end if end > last_end else last_end)
             else:
                 regions.append((start, end))
             # A later hit is inside this region's reach only if its own window would end here
@@ -187,6 +191,8 @@ class Matcher:
         return regions
 
     def candidates(self, text: str, index: int, regions: list[tuple[int, int]]) -> list[Match]:
+        if not regions:
+            return []
         rule = self.rules[index]
         pattern = self.compiled(index)
         validator = VALIDATORS.get(rule.checksum) if rule.checksum else None
@@ -235,10 +241,15 @@ class Matcher:
         for index, positions in self.keyword_hits(text).items():
             rule = self.rules[index]
             regions = self._regions(text, positions, rule.lines)
+            if rule.requires:
+                regions = regions_holding(text, regions, rule.requires)
             (advisory if rule.advisory else matches).extend(self.candidates(text, index, regions))
         for index in self._keywordless:
-            (advisory if self.rules[index].advisory else matches).extend(
-                self.candidates(text, index, [(0, len(text))]))
+            rule = self.rules[index]
+            regions = [(0, len(text))]
+            if rule.requires:
+                regions = regions_holding(text, regions, rule.requires)
+            (advisory if rule.advisory else matches).extend(self.candidates(text, index, regions))
         if not advisory:
             return resolve_overlaps(matches)
         return sorted(resolve_overlaps(matches) + resolve_overlaps(advisory), key=lambda m: (m.start, m.end))
@@ -248,6 +259,17 @@ class Matcher:
         resolved = [m for m in self.find(text) if advisories or not m.rule.advisory]
         kept = [m for m in resolved if not inline_allowed(text, m.start)]
         return kept, len(resolved) - len(kept)
+
+
+def regions_holding(text: str, regions: list[tuple[int, int]], words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The regions in which one of the (lower-case) words occurs, case-insensitively
+    (casefold, as the regex module folds: `ſecret` holds `secret`)."""
+    kept = []
+    for start, end in regions:
+        span = text[start:end].casefold()
+        if any(word in span for word in words):
+            kept.append((start, end))
+    return kept
 
 
 def _own_examples(rule: Rule) -> Sequence[Example]:

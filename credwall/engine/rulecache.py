@@ -36,7 +36,7 @@ from .rules import Example, Rule, RuleError, load_packs, pack_files
 SHIPPED_FORM = "ruleset.marshal"
 _as_example = partial(tuple.__new__, Example)  # (text, secret) -> Example, without NamedTuple's __new__
 _MAGIC = "credwall-rules"
-_FORMAT = 5  # bump when Rule.to_cache() rows change shape (4: analyser rules, 5: advisory)
+_FORMAT = 6  # bump when Rule.to_cache() rows change shape (4: analyser rules, 5: advisory, 6: requires)
 _MARSHAL_VERSION = 4  # plain data in marshal v4 reads the same on every Python 3 since 3.4
 
 

@@ -22,7 +22,7 @@ SECRET_GROUP = "secret"
 _RULE_KEYS = frozenset({
     "id", "description", "keywords", "regex", "entropy", "min_length", "confidence", "checksum",
     "lines", "generic", "tags", "references", "examples", "negative_examples", "known_misses",
-    "no_keywords_reason", "allowlist", "analyser", "scope", "advisory",
+    "no_keywords_reason", "allowlist", "analyser", "scope", "advisory", "requires",
 })
 # Analyser rules (patterns/context.yaml) are found by an analyser of the file's structure, not by a
 # regex; their examples are whole files: a path and a text.
@@ -78,6 +78,9 @@ class Rule(NamedTuple):
     analyser: str | None = None  # set for analyser rules (no regex): which analyser reports it
     scope: str = "span"  # analyser rules: "file" when the finding is about the whole file
     advisory: bool = False  # a practice to review, not a credential: reported, failing only if configured
+    # Lower-case words of which one must occur in the line(s) searched around a keyword hit, or
+    # the regex is not run there: a second, cheaper gate for rules whose regex is costly per line.
+    requires: tuple[str, ...] = ()
     # The example fields stay last: the caches store every field before them.
     examples: tuple[Example, ...] = ()
     negative_examples: tuple[Example, ...] = ()
@@ -219,6 +222,10 @@ def parse_rule(raw: Any, *, family: str, source: str, imported: bool = False) ->
             raise RuleError(f"{where}: keyword {kw!r} must be non-empty lower-case ASCII")
     if not keywords and not raw.get("no_keywords_reason"):
         raise RuleError(f"{where}: no keywords; give `no_keywords_reason` if that is intended")
+    requires = _as_str_tuple(raw.get("requires"), where, "requires")
+    for word in requires:
+        if word != word.casefold() or not word.strip():
+            raise RuleError(f"{where}: `requires` word {word!r} must be non-empty and lower-case")
     entropy = raw.get("entropy")
     if entropy is not None and not isinstance(entropy, (int, float)):
         raise RuleError(f"{where}: `entropy` must be a number")
@@ -258,6 +265,7 @@ def parse_rule(raw: Any, *, family: str, source: str, imported: bool = False) ->
         allowlists=_parse_allowlists(raw.get("allowlist"), where),
         imported=imported,
         advisory=_flag(raw, "advisory", where),
+        requires=requires,
         examples=examples,
         negative_examples=tuple(_parse_negative(n, where) for n in raw.get("negative_examples") or ()),
         known_misses=misses,

@@ -49,17 +49,6 @@ def read_file(path: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         os.close(fd)
 
 
-def skip_reason_for_path(path: str) -> str | None:
-    """Why a directory walk leaves a file unread: it lies in a vendored or generated directory
-    (node_modules, virtualenvs, caches), said in the summary. Only walks skip: a file a commit,
-    a push or a hook names is always read, whatever its name (a lockfile, an image, a scanner
-    baseline), and judged by its content."""
-    parts = path.replace(os.sep, "/").split("/")
-    if any(part in _SKIP_DIRS for part in parts[:-1]):
-        return "vendored"
-    return None
-
-
 IGNORED_BY_GIT = "ignored by git (--include-ignored scans them)"
 
 
