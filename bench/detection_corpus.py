@@ -28,6 +28,7 @@ import json
 import os
 import random
 import string
+import uuid
 import zlib
 from pathlib import Path
 from typing import Callable, NamedTuple, Union
@@ -767,10 +768,60 @@ def more_negatives(w: Writer, g: Gen) -> None:
         N(f"token_checksum: sha256:{g.s(64, HEX)}"), N(f"client_secret_md5: {g.s(32, HEX)}")])
 
 
+def prose_other_languages(w: Writer, g: Gen) -> None:
+    """Passwords in wiki exports and agent files written in other languages (the label is not
+    English), and the same files' policy sentences, references and masked values."""
+    templates = [
+        ("ko", "서버 접속 정보 - 계정: deploy / 비밀번호: {pw}", "비밀번호는 12자 이상이어야 합니다."),
+        ("ko", "관리자 비번은 {pw} 입니다.", "비번: ${{ADMIN_PASSWORD}}"),
+        ("ko", "테스트 계정 패스워드({pw})", "패스워드를 SHA256으로 저장합니다."),
+        ("zh", "测试环境数据库密码：{pw}", "密码：请联系管理员"),
+        ("ja", "ステージングのパスワード: {pw}", "パスワード: ********"),
+        ("ru", "Доступ к панели — логин admin, пароль: {pw}", "пароль: <ваш пароль>"),
+        ("tr", "Yönetici şifre: {pw}", "şifre en az 12 karakter olmalı"),
+        ("es", "usuario: soporte, contraseña: {pw}", "contraseña: ${{DB_PASSWORD}}"),
+        ("de", "Das Passwort für den Testserver lautet {pw}.", "Das Passwort muss mindestens 12 Zeichen lang sein."),
+        ("nl", "Het wachtwoord is {pw}", "Het wachtwoord staat in de kluis."),
+        ("fr", "Le mot de passe est {pw}", "Le mot de passe est stocké dans le coffre."),
+        ("pt", "Usuário: suporte / senha: {pw}", "senha = request.form[\"senha\"]"),
+    ]
+    for i, (lang, positive, negative) in enumerate(templates):
+        name = g.pick(["README.md", "CLAUDE.md", "AGENTS.md", "docs/onboarding.md"])
+        w.write("prose-other-languages", f"i18n/{lang}_{i}/{name}", [
+            "# " + g.word(), "", S(positive.format(pw=g.password())), N(negative), "- make test"])
+
+
+def more_provider_formats(w: Writer, g: Gen) -> None:
+    """Token formats added after 0.2.0 (public format facts; random bodies)."""
+    values = [
+        ("SWARM_WORKER_TOKEN", "SWMTKN-1-" + g.s(50, string.ascii_lowercase + string.digits) + "-"
+         + g.s(25, string.ascii_lowercase + string.digits)),
+        ("CLOJARS_PASSWORD", "CLOJARS_" + g.s(60, "0123456789abcdef")),
+        ("COCKROACH_API_KEY", "CCDB1_" + g.s(22) + "_" + g.s(40)),
+        ("LLAMA_CLOUD_API_KEY", "llx-" + g.s(48)),
+        ("FT_CLIENT_SECRET", "s-s4t2" + g.pick(["ud", "af"]) + "-" + g.s(64, "0123456789abcdef")),
+        ("CONFIGCAT_SDK_KEY", "configcat-sdk-1/" + g.s(22, B64URL) + "/" + g.s(22, B64URL)),
+        ("DEVIN_API_KEY", "cog_" + g.s(52, BASE32_LOWER)),
+        ("DEVIN_SERVICE_KEY", "apk_" + base64.b64encode(f"org-{g.s(32, '0123456789abcdef')}:{g.s(32, '0123456789abcdef')}"
+                                                          .encode()).decode()),
+        ("SUMO_ACCESS_ID", "su" + g.s(12)),
+    ]
+    for i, (key, value) in enumerate(values):
+        w.write("more-providers", f"services/svc_{i}/.env.production", [
+            "NODE_ENV=production", S(f"{key}={value}"), "LOG_LEVEL=info"])
+    schemes = [("Api-Token", g.s(40, "0123456789abcdef")), ("SSWS", "00" + g.s(40, B64URL)),
+               ("GenieKey", str(uuid.UUID(int=g.rng.getrandbits(128)))), ("", str(uuid.UUID(int=g.rng.getrandbits(128))))]
+    for i, (scheme, value) in enumerate(schemes):
+        header = f"Authorization: {scheme} {value}" if scheme else f"Authorization: {value}"
+        w.write("auth-header-schemes", f"scripts/call_{i}.sh", [
+            "#!/bin/sh", "set -eu", S(f'curl -fsS -H "{header}" https://api.internal/v1/status'),
+            N('curl -fsS -H "Authorization: Bearer $API_TOKEN" https://api.internal/v1/status')])
+
+
 GENERATORS = [provider_formats, bearer_prefixed, pem_headerless, pem_in_logs, base64_slashes, url_localhost, keyword_elsewhere,
               structured_decoders, ordinary, password_hashes, wrong_checksums, encrypted_values, documented,
               compose_references, identifiers, minified, public_identifiers, ordinary_negatives, code_idioms,
-              more_negatives]
+              more_negatives, prose_other_languages, more_provider_formats]
 
 
 def generate(root: Path, seed: int = 12) -> list[Label]:

@@ -504,4 +504,6 @@ def test_the_keyword_gate_is_on_with_the_built_in_rules() -> None:
 
     keywords = _rule_keywords(load_config(None))()
     assert keywords is not None and "ghp_" in keywords
+    # a rule keyed on no keyword is gated by its `requires` words (labels in other scripts)
+    assert "비밀번호" in keywords and "пароль" in keywords
     assert not any(k in "npm test -- --watch=false && git status --short" for k in keywords)

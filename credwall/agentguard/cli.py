@@ -159,7 +159,8 @@ def hook_main(argv: Sequence[str] | None = None, *, policy: AgentPolicy | None =
 
 def _rule_keywords(config: Any) -> Callable[[], frozenset[str] | None]:
     """Every keyword of the built-in pattern rules (a superset of those in force once the config
-    disables some), or None when the config adds packs or a pattern rule has no keyword: then
+    disables some, and the `requires` words of a rule keyed on none), or None when the config
+    adds packs or a pattern rule has neither: then
     there is no cheap gate and the matcher always runs. Analyser rules (an env file's values,
     an MCP config's literals) have no keywords and no pattern: the gate does not judge files,
     only text (a command, a prompt, a tool's output), which no analyser reads."""
@@ -170,9 +171,10 @@ def _rule_keywords(config: Any) -> Callable[[], frozenset[str] | None]:
         from ..engine.rules import load_rules
 
         rules = [rule for rule in load_rules() if rule.analyser is None]
-        if any(not rule.keywords for rule in rules):
+        # A rule with no keyword is gated by its `requires` words (labels in other scripts), if any.
+        if any(not rule.keywords and not rule.requires for rule in rules):
             return None
-        return frozenset(k for rule in rules for k in rule.keywords)
+        return frozenset(k for rule in rules for k in (rule.keywords or rule.requires))
     return keywords
 
 

@@ -130,9 +130,10 @@ class Guard:
             if self._keywords is None:
                 self._keywords_source = None
                 return True
-        # full lower-casing finds every hit the matcher's ASCII lowering finds, and maybe more
-        lowered = text.lower()
-        return any(k in lowered for k in self._keywords)
+        # case folding finds every hit the matcher's ASCII lowering finds, and the `requires`
+        # words' hits (case-folded, as the matcher folds them), and maybe more
+        folded = text.casefold()
+        return any(k in folded for k in self._keywords)
 
     def secrets(self, text: str) -> list[str]:
         """`rule-id (masked…)` for each credential in text; never the secret itself."""

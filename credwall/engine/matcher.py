@@ -8,6 +8,7 @@ the original text.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import Any, Callable, NamedTuple, Sequence
 
 from .checksums import VALIDATORS
@@ -191,9 +192,13 @@ class Matcher:
         return regions
 
     def candidates(self, text: str, index: int, regions: list[tuple[int, int]]) -> list[Match]:
+        """The rule's accepted matches in the regions (each searched on its own), after its
+        `requires` words have dropped the regions that hold none."""
+        rule = self.rules[index]
+        if rule.requires and regions:
+            regions = regions_holding(text, regions, rule.requires)
         if not regions:
             return []
-        rule = self.rules[index]
         pattern = self.compiled(index)
         validator = VALIDATORS.get(rule.checksum) if rule.checksum else None
         found: list[Match] = []
@@ -241,15 +246,10 @@ class Matcher:
         for index, positions in self.keyword_hits(text).items():
             rule = self.rules[index]
             regions = self._regions(text, positions, rule.lines)
-            if rule.requires:
-                regions = regions_holding(text, regions, rule.requires)
             (advisory if rule.advisory else matches).extend(self.candidates(text, index, regions))
         for index in self._keywordless:
-            rule = self.rules[index]
-            regions = [(0, len(text))]
-            if rule.requires:
-                regions = regions_holding(text, regions, rule.requires)
-            (advisory if rule.advisory else matches).extend(self.candidates(text, index, regions))
+            (advisory if self.rules[index].advisory else matches).extend(
+                self.candidates(text, index, [(0, len(text))]))
         if not advisory:
             return resolve_overlaps(matches)
         return sorted(resolve_overlaps(matches) + resolve_overlaps(advisory), key=lambda m: (m.start, m.end))
@@ -264,12 +264,46 @@ class Matcher:
 def regions_holding(text: str, regions: list[tuple[int, int]], words: tuple[str, ...]) -> list[tuple[int, int]]:
     """The regions in which one of the (lower-case) words occurs, case-insensitively
     (casefold, as the regex module folds: `ſecret` holds `secret`)."""
+    if text.isascii():
+        if not any(word.isascii() for word in words):
+            return []  # non-ASCII labels (비밀번호, пароль) cannot occur in an ASCII text: most files
+    else:
+        witnesses = _witnesses(words)
+        if witnesses and not any(char in text for char in witnesses):
+            return []  # a few `in` tests instead of case-folding a whole non-ASCII text
     kept = []
     for start, end in regions:
         span = text[start:end].casefold()
         if any(word in span for word in words):
             kept.append((start, end))
     return kept
+
+
+# Where a character folds into one of a word's non-ASCII letters: the Latin, Greek, Cyrillic and
+# symbol blocks (the Kelvin sign, the kappa symbol) and the Latin ligatures. Caseless scripts
+# (Hangul, CJK, kana) fold only to themselves. tests/test_matcher.py checks this against every
+# code point for the shipped rules' words.
+_FOLD_SOURCES = (range(0x80, 0x3000), range(0xFB00, 0xFB50))
+
+
+@lru_cache(maxsize=None)
+def _witnesses(words: tuple[str, ...]) -> frozenset[str]:
+    """Characters of which a text must hold one for its case folding to hold one of the words:
+    each word's first non-ASCII letter and every character that folds into it. Empty (no
+    shortcut) when a word is all ASCII."""
+    firsts = set()
+    for word in words:
+        first = next((char for char in word if not char.isascii()), None)
+        if first is None:
+            return frozenset()
+        firsts.add(first)
+    found = set(firsts)
+    for block in _FOLD_SOURCES:
+        for point in block:
+            folded = chr(point).casefold()
+            if any(first in folded for first in firsts):
+                found.add(chr(point))
+    return frozenset(found)
 
 
 def _own_examples(rule: Rule) -> Sequence[Example]:
