@@ -206,6 +206,7 @@ def _worker_scan(root: str, revs: Sequence[str], window: tuple[int, int], dedupe
     meter = _SharedMeter(shared)
     result = _scan_chunk(matcher, root, revs, window, meter, dedupe)
     meter.flush()
+    matcher.flush_caches()  # a worker leaves without exit handlers
     return result
 
 

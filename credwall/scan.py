@@ -152,7 +152,9 @@ def _worker_init(matcher: Matcher, kinds: Collection[str] | None, max_bytes: int
 
 def _worker_scan(paths: Sequence[str]) -> ScanResult:
     assert _worker_state is not None
-    return _scan_file_list(_worker_state[0], paths, _worker_state[1], _worker_state[2])
+    result = _scan_file_list(_worker_state[0], paths, _worker_state[1], _worker_state[2])
+    _worker_state[0].flush_caches()  # a worker leaves without exit handlers
+    return result
 
 
 def _chunks(files: list[tuple[str, int]], parts: int, per_part: int = 4) -> list[tuple[list[str], int]]:

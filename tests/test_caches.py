@@ -66,7 +66,9 @@ def forge_program(cache: Path, victim: str, program_of: str, tmp_path: Path) -> 
     """Replace the victim pattern's stored program by that of another pattern, consistently
     (arguments keyed to the victim, checksum recomputed), as a deliberate attacker would."""
     donor_cache = tmp_path / "donor.marshal"
-    RegexCompiler(str(donor_cache)).compile(program_of)
+    donor = RegexCompiler(str(donor_cache))
+    donor.compile(program_of)
+    donor.flush()
     _, blob = regex_entries(donor_cache)[program_of]
     args = (victim,) + marshal.loads(blob)[1:]
     blob = marshal.dumps(args)
@@ -185,13 +187,16 @@ def test_program_swapped_for_one_that_never_matches_is_rebuilt(tmp_path: Path) -
     cache = tmp_path / "regex.marshal"
     token = github_classic()
     text = f'token = "{token}"\n'
-    assert [m.secret for m in Matcher(BUILTIN_RULES, RegexCompiler(str(cache))).scan(text)] == [token]
+    first = Matcher(BUILTIN_RULES, RegexCompiler(str(cache)))
+    assert [m.secret for m in first.scan(text)] == [token]
+    first.flush_caches()
     forge_program(cache, GITHUB.regex, NEVER_MATCHES, tmp_path)
     assert RegexCompiler(str(cache)).compile(GITHUB.regex).search(text) is None  # the forgery works...
 
     matcher = Matcher(BUILTIN_RULES, RegexCompiler(str(cache)))
     assert [m.secret for m in matcher.scan(text)] == [token]  # ...yet the finding stands
     assert matcher.take_cache_rebuilt() == 1
+    matcher.flush_caches()
     rebuilt = RegexCompiler(str(cache))
     assert rebuilt.compile(GITHUB.regex).search(text).group("secret") == token
     assert rebuilt.from_cache(GITHUB.regex)  # the entry was rewritten, not merely bypassed
@@ -202,7 +207,9 @@ def test_allowlist_program_swapped_for_one_that_allows_everything_is_rebuilt(tmp
     rules = load_packs([extra])
     cache = tmp_path / "regex.marshal"
     text = f'TEAM = "tt_{BODY}"\n'
-    assert len(Matcher(rules, RegexCompiler(str(cache))).scan(text)) == 1
+    first = Matcher(rules, RegexCompiler(str(cache)))
+    assert len(first.scan(text)) == 1
+    first.flush_caches()
     forge_program(cache, "^EXAMPLE", "(?s).", tmp_path)
     matcher = Matcher(rules, RegexCompiler(str(cache)))
     assert len(matcher.scan(text)) == 1
@@ -212,7 +219,9 @@ def test_allowlist_program_swapped_for_one_that_allows_everything_is_rebuilt(tmp
 def test_truncated_or_damaged_regex_cache_is_rebuilt(tmp_path: Path) -> None:
     cache = tmp_path / "regex.marshal"
     token = github_classic()
-    Matcher(BUILTIN_RULES, RegexCompiler(str(cache))).scan(f"x = {token}\n")
+    first = Matcher(BUILTIN_RULES, RegexCompiler(str(cache)))
+    first.scan(f"x = {token}\n")
+    first.flush_caches()
     data = marshal.loads(cache.read_bytes())
     checksum, blob = data["codes"][GITHUB.regex]
     data["codes"][GITHUB.regex] = (checksum, blob[:-9] + b"\x00" * 9)  # a damaged program
@@ -220,8 +229,11 @@ def test_truncated_or_damaged_regex_cache_is_rebuilt(tmp_path: Path) -> None:
     matcher = Matcher(BUILTIN_RULES, RegexCompiler(str(cache)))
     assert [m.secret for m in matcher.scan(f"x = {token}\n")] == [token]
     assert matcher.take_cache_rebuilt() == 1
+    matcher.flush_caches()
     cache.write_bytes(cache.read_bytes()[:100])  # truncated
-    assert [m.secret for m in Matcher(BUILTIN_RULES, RegexCompiler(str(cache))).scan(f"x = {token}\n")] == [token]
+    last = Matcher(BUILTIN_RULES, RegexCompiler(str(cache)))
+    assert [m.secret for m in last.scan(f"x = {token}\n")] == [token]
+    last.flush_caches()
     assert GITHUB.regex in regex_entries(cache)
 
 
@@ -245,7 +257,9 @@ def test_cache_naming_a_library_never_loads_it(tmp_path: Path, layout: str) -> N
     subprocess.run(["cc", "-shared", "-fPIC", "-o", str(library), "-x", "c", "-"], input=LIBRARY,
                    text=True, check=True)
     cache = tmp_path / "regex.marshal"
-    RegexCompiler(str(cache)).compile(GITHUB.regex)
+    writer = RegexCompiler(str(cache))
+    writer.compile(GITHUB.regex)
+    writer.flush()
     data = marshal.loads(cache.read_bytes())
     st = library.stat()
     if layout == "current":

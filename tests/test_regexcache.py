@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,9 @@ TEXT = f"x\nAPI_KEY = {VALUES[0]}\nTOKEN: {VALUES[1]}\n"
 
 def test_cached_program_matches_like_a_fresh_compile(tmp_path: Path) -> None:
     path = str(tmp_path / "regex.marshal")
-    fresh = RegexCompiler(path).compile(PATTERN)
+    writer = RegexCompiler(path)
+    fresh = writer.compile(PATTERN)
+    writer.flush()
     assert (tmp_path / "regex.marshal").exists()
     cached = RegexCompiler(path)
     pattern = cached.compile(PATTERN)
@@ -27,7 +30,9 @@ def test_cached_program_matches_like_a_fresh_compile(tmp_path: Path) -> None:
 
 def test_warm_process_does_not_import_the_regex_parser(tmp_path: Path) -> None:
     path = str(tmp_path / "regex.marshal")
-    RegexCompiler(path).compile(PATTERN)
+    writer = RegexCompiler(path)
+    writer.compile(PATTERN)
+    writer.flush()
     code = ("import sys; from credwall.engine.regexcache import RegexCompiler; "
             f"p = RegexCompiler({path!r}).compile({PATTERN!r}); "
             "assert p.search('key=Zq81nLx0Vt7R').group('secret') == 'Zq81nLx0Vt7R'; "
@@ -46,3 +51,31 @@ def test_damaged_cache_falls_back(tmp_path: Path) -> None:
 def test_no_cache_path_never_writes(tmp_path: Path) -> None:
     RegexCompiler(None).compile(PATTERN)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_new_programs_are_written_once_at_flush_or_exit(tmp_path: Path) -> None:
+    # Writing the whole cache after every compile made a cold scan of every rule rewrite a
+    # megabyte file hundreds of times: compiles are written together, at flush or exit.
+    path = tmp_path / "regex.marshal"
+    writer = RegexCompiler(str(path))
+    writer.compile(PATTERN)
+    writer.compile(PATTERN.replace("key", "secret"))
+    assert not path.exists()
+    writer.flush()
+    assert len(marshal.loads(path.read_bytes())["codes"]) == 2
+    code = ("from credwall.engine.regexcache import RegexCompiler; "
+            f"RegexCompiler({str(tmp_path / 'exit.marshal')!r}).compile({PATTERN!r})")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert PATTERN in marshal.loads((tmp_path / "exit.marshal").read_bytes())["codes"]
+
+
+def test_a_flush_keeps_what_another_process_wrote(tmp_path: Path) -> None:
+    # Two pool workers compile different rules into one cache: neither erases the other.
+    path = str(tmp_path / "regex.marshal")
+    first, second = RegexCompiler(path), RegexCompiler(path)
+    first.compile(PATTERN)
+    second.compile(PATTERN.replace("key", "secret"))
+    first.flush()
+    second.flush()
+    assert set(marshal.loads((tmp_path / "regex.marshal").read_bytes())["codes"]) == \
+        {PATTERN, PATTERN.replace("key", "secret")}

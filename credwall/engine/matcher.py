@@ -128,6 +128,11 @@ class Matcher:
             return False
         return True
 
+    def flush_caches(self) -> None:
+        """Write the regex programs compiled so far to the user cache (also done at exit; a
+        pool worker, which leaves without running exit handlers, calls this after each task)."""
+        self._compiler.flush()
+
     def take_cache_rebuilt(self) -> int:
         """How many cache entries were rebuilt since the last call (for the notes): a rule's
         cached programs that failed its examples, a damaged entry, or a keyword gate database

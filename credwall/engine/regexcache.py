@@ -40,6 +40,7 @@ class RegexCompiler:
         self._engine: Any = None
         self._spec: Any = None  # of `_regex`, once looked up
         self._unverified: set[str] = set()
+        self._new: set[str] = set()  # patterns compiled here and not yet written
         self.rebuilt = 0  # cached entries dropped as damaged
 
     def compile(self, pattern: str) -> Any:
@@ -184,16 +185,27 @@ class RegexCompiler:
             except ValueError:
                 return compiled  # an unmarshallable argument: compile normally next time
             self._cached()[pattern] = (cachefile.checksum(pattern.encode("utf-8", "surrogatepass"), blob), blob)
-            self._save()
+            if not self._new:
+                import atexit
+
+                atexit.register(self.flush)  # pool workers, which leave by os._exit, flush themselves
+            self._new.add(pattern)
         return compiled
 
-    def _save(self) -> None:
-        assert self._path is not None and self._entries is not None
+    def flush(self) -> None:
+        """Write the programs compiled since the last flush, once: writing the whole cache after
+        each compile made a cold scan of every rule rewrite a megabyte file hundreds of times.
+        Entries another process wrote meanwhile are kept (merged), so parallel workers do not
+        erase each other's programs; an entry read back is still verified before use."""
+        if not self._new or self._path is None or self._entries is None:
+            return
         identity = self._engine_identity()
         if identity is None:
             return
-        codes = self._entries if self._keep is None else \
-            {p: e for p, e in self._entries.items() if p in self._keep}
+        merged = dict(self._load())
+        merged.update(self._entries)
+        codes = merged if self._keep is None else {p: e for p, e in merged.items() if p in self._keep}
         data = {"format": _FORMAT, "python": sys.version, "engine": identity, "codes": codes}
         cachefile.write_atomic(self._path, marshal.dumps(data))  # False (unwritable): fine
+        self._new.clear()
 

@@ -171,7 +171,9 @@ def _worker_init(redactor: Redactor) -> None:
 def _worker_edits(data: bytes, lo: int, hi: int) -> tuple[list[Span], int]:
     assert _worker is not None
     before = _worker.timeouts
-    return _worker.edits(data, lo, hi), _worker.timeouts - before
+    edits = _worker.edits(data, lo, hi)
+    _worker.matcher.flush_caches()  # a worker leaves without exit handlers
+    return edits, _worker.timeouts - before
 
 
 def redact_stream(redactor: Redactor, read: Callable[[int], bytes], out: Output,
@@ -277,6 +279,7 @@ def _worker_file_task(fd: int, k: int, tasks: int, size: int, chunk: int,
     assert _worker is not None
     before = _worker.timeouts
     lo, hi, edits = _file_task(_worker, fd, k, tasks, size, chunk, context)
+    _worker.matcher.flush_caches()
     return lo, hi, edits, _worker.timeouts - before
 
 
