@@ -231,6 +231,7 @@ def test_built_bundles() -> None:
     assert built_bundle("vendor/lib.min.js", minified)
     assert not built_bundle("web/src/index.js", minified)  # written, not built
     assert not built_bundle("web/dist/index.js", "var a = 1;\n" * 400)  # not minified
+    assert built_bundle(".yarn/releases/yarn-4.1.0.cjs", minified)  # Yarn's own bundled release
 
 
 def test_built_bundle_keeps_provider_findings_and_counts_the_rest(tmp_path, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -308,3 +309,30 @@ def test_prose_after_a_value_is_not_code() -> None:
     start = line.index(value)
     assert code_identifier_reason(value, line[:start], line[start + len(value):]) is None
     assert code_identifier_reason("s3_credentials", "    x = f(credentials=", " or None)") is not None
+
+
+# Found scanning real repositories (a Java service's console, a TypeScript library, an HTTP
+# client): values under credential-named keys that are not credentials.
+@pytest.mark.parametrize("value", ["^1.0.0", "npm:^15.0.1", "~2.3", ">=1.2.0", "1.x", "workspace:*", "v1.2.3-beta.1"])
+def test_dependency_version_ranges_are_not_values(value: str) -> None:
+    # `"parse-passwd": "^1.0.0"` in package-lock.json, `tokenx: "npm:^1.3.0"` in yarn.lock
+    assert generic_value_reason(value) == "a dependency's version range"
+
+
+@pytest.mark.parametrize("value", ["修改密码", "请输入密码", "Credential管理", "Пароль", "パスワードを入力", "비밀번호 확인"])
+def test_interface_labels_in_other_scripts_are_not_values(value: str) -> None:
+    # `changePassword: '修改密码'` in a locale file
+    assert generic_value_reason(value) is not None
+
+
+@pytest.mark.parametrize("value", ["Zx7pLq4Wr9", "s3cr3t-v2.1x", "ünïcödé99Q", "Tq7#mLw2pZ"])
+def test_passwords_are_not_version_ranges_or_labels(value: str) -> None:
+    assert generic_value_reason(value) is None
+
+
+def test_codecov_badge_token_is_public() -> None:
+    token = _r(10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    line = f"[![codecov](https://codecov.io/gh/acme/lib/graph/badge.svg?token={token})](https://codecov.io/gh/acme/lib)"
+    assert context_reason(token, _ctx(line, token), generic=True) is not None
+    upload = f"CODECOV_TOKEN={token}"
+    assert context_reason(token, _ctx(upload, token), generic=True) is None  # the upload token is a secret

@@ -65,6 +65,8 @@ _PATHLIKE_SOURCE = r"^(?:[A-Za-z]:\\|\.{0,2}/|~/|[\w.-]+/[\w.-]+/)|\.(?:py|js|js
 _NUMBER_SOURCE = r"^[-+]?\d+(?:[.,]\d+)*$"
 _ENV_NAME_SOURCE = r"^\$?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$"  # LINEAR_PAT2: names a variable
 _DATE_SOURCE = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}|$)"
+# A package manager's version range: ^1.0.0, ~2.3, >=1.2.0, npm:^15.0.1, workspace:*, 1.x
+_VERSION_SPEC_SOURCE = r"^(?:(?:npm|workspace|patch|portal|link|file):)?(?:[\^~*]|[<>]=?|=)?v?\d+(?:\.(?:\d+|[xX*])){0,3}(?:-[\w.]+)?(?:\+[\w.]+)?$|^workspace:[\^~*]?$"
 _FORMAT_SOURCE = r"%[-#0 +]*\d*(?:\.\d+)?[sdrxif]|%\([A-Za-z_]\w*\)|\{\d*\}|\{[A-Za-z_]\w*(?:![rsa])?(?::[^}]*)?\}"
 
 
@@ -81,6 +83,7 @@ class _Patterns(NamedTuple):
     code_before: re.Pattern[str]
     angle_slot: re.Pattern[str]
     interpolation: re.Pattern[str]
+    version_spec: re.Pattern[str]
 
 
 @cache
@@ -101,6 +104,7 @@ def _patterns() -> _Patterns:
         code_before=re.compile(_CODE_BEFORE_SOURCE),
         angle_slot=re.compile(r"<[\w .:/-]{1,40}>"),
         interpolation=re.compile(r"\$\{[A-Za-z_][\w.]*(?:[:?+=-][^}]*)?\}|\$\{\{"),
+        version_spec=re.compile(_VERSION_SPEC_SOURCE),
     )
 
 
@@ -181,6 +185,19 @@ def _reads_as_template(value: str) -> bool:
     return start == 0 or not value[start - 1].isalnum()
 
 
+def _natural_language(value: str) -> bool:
+    """Two or more letters of a script beyond Latin (Greek, Cyrillic, CJK, Hangul, kana …): a
+    translated interface string (`'请输入密码'`, `'Credential管理'`, `'Пароль'`), which a
+    generated or typed credential almost never holds."""
+    count = 0
+    for char in value:
+        if char >= "\u0370" and char.isalpha():
+            count += 1
+            if count >= 2:
+                return True
+    return False
+
+
 def generic_value_reason(secret: str) -> str | None:
     """Extra checks for keyword = value rules: the value must look like a credential."""
     patterns = _patterns()
@@ -194,6 +211,10 @@ def generic_value_reason(secret: str) -> str | None:
         return "format string"
     if patterns.date.match(secret):
         return "date or time"
+    if patterns.version_spec.match(secret):
+        return "a dependency's version range"  # `"parse-passwd": "^1.0.0"`, `tokenx: "npm:^1.3.0"`
+    if _natural_language(secret):
+        return "words of a non-Latin script (an interface label)"  # `changePassword: '修改密码'`
     if patterns.env_name.match(secret):
         return "an environment variable's name"
     if any(ch.isspace() for ch in secret):
@@ -434,6 +455,8 @@ def context_reason(secret: str, ctx: LineContext, *, generic: bool) -> str | Non
         return "Azure storage emulator account (documented key)"
     if secret.startswith("AIza") and any(marker in ctx.nearby() for marker in _FIREBASE_MARKERS):
         return "Firebase web config API key (public)"
+    if before.endswith("token=") and "codecov.io/" in before and "/badge.svg?" in before:
+        return "Codecov graph token in a badge URL (read-only, made for READMEs)"
     if len(secret) == 32 and _is_hex(secret) and before.endswith("://") and \
             any(marker in ctx.text[ctx.line_start:ctx.line_end] for marker in _SENTRY_MARKERS):
         return "Sentry DSN public key"
@@ -490,7 +513,8 @@ def base64_key_shape(value: str) -> bool:
 
 
 # Built output folders: what a bundler writes, not what a person writes.
-_BUILT_DIRS = frozenset({"dist", "build", "static", "out", ".next", "_next", "bundle", "bundles", "assets"})
+_BUILT_DIRS = frozenset({"dist", "build", "static", "out", ".next", "_next", "bundle", "bundles", "assets",
+                        ".yarn"})  # .yarn/releases, .yarn/plugins: Yarn's own bundled code
 _BUILT_SUFFIXES = (".js", ".mjs", ".cjs", ".css", ".map", ".json")
 _MINIFIED_LINE = 1000
 
