@@ -325,6 +325,13 @@ def test_interface_labels_in_other_scripts_are_not_values(value: str) -> None:
     assert generic_value_reason(value) is not None
 
 
+@pytest.mark.parametrize("value", ["tcp://127.0.0.1:5705", "redis://cache:6379/0", "amqp://rabbit.internal/vhost"])
+def test_urls_without_credentials_are_not_values(value: str) -> None:
+    # `apiAddress` of a committed StorageOS Secret (base64 of an address, not a credential)
+    assert generic_value_reason(value) is not None
+    assert generic_value_reason(value.replace("://", "://svc:Zx7pLq4Wr9@")) is None  # a URL's password is
+
+
 @pytest.mark.parametrize("value", ["Zx7pLq4Wr9", "s3cr3t-v2.1x", "ünïcödé99Q", "Tq7#mLw2pZ"])
 def test_passwords_are_not_version_ranges_or_labels(value: str) -> None:
     assert generic_value_reason(value) is None

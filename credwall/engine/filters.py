@@ -84,6 +84,7 @@ class _Patterns(NamedTuple):
     angle_slot: re.Pattern[str]
     interpolation: re.Pattern[str]
     version_spec: re.Pattern[str]
+    url_scheme: re.Pattern[str]
 
 
 @cache
@@ -105,6 +106,7 @@ def _patterns() -> _Patterns:
         angle_slot=re.compile(r"<[\w .:/-]{1,40}>"),
         interpolation=re.compile(r"\$\{[A-Za-z_][\w.]*(?:[:?+=-][^}]*)?\}|\$\{\{"),
         version_spec=re.compile(_VERSION_SPEC_SOURCE),
+        url_scheme=re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s]"),
     )
 
 
@@ -234,6 +236,8 @@ def generic_value_reason(secret: str) -> str | None:
         return "file path"
     if lowered.startswith(("http://", "https://", "ftp://", "file://")):
         return "URL"
+    if "@" not in secret and patterns.url_scheme.match(secret):
+        return "URL without credentials"  # `apiAddress: tcp://127.0.0.1:5705`, `redis://cache:6379/0`
     return None
 
 
