@@ -818,10 +818,30 @@ def more_provider_formats(w: Writer, g: Gen) -> None:
             N('curl -fsS -H "Authorization: Bearer $API_TOKEN" https://api.internal/v1/status')])
 
 
+def more_code_idioms(w: Writer, g: Gen) -> None:
+    """Credential idioms added after 0.2.0: PHP constants (wp-config.php), URL credentials of any
+    scheme, MySQL's IDENTIFIED WITH <plugin> BY, Go-style single-dash flags, user:password pairs
+    whose user is `root`."""
+    pw = g.password().replace("#", "!")
+    salt = g.s(64, ALNUM + "!@$%^&*()-_[]+=,.;:/?|~")
+    w.write("more-idioms", "site/wp-config.php", [
+        "<?php", S(f"define( 'DB_PASSWORD', '{pw}' );"), S(f"define( 'AUTH_KEY', '{salt}' );"),
+        N("define( 'LOGGED_IN_KEY', 'put your unique phrase here' );"), "define( 'WP_DEBUG', false );"])
+    w.write("more-idioms", "cams/stream.py", [
+        "import cv2", S(f'cap = cv2.VideoCapture("rtsp://admin:{g.password().replace("#", "!")}@10.20.0.{g.rng.randint(2, 250)}:554/stream1")'),
+        N('cap2 = cv2.VideoCapture("rtsp://user:password@camera.local/stream")')])
+    w.write("more-idioms", "db/users.sql", [
+        S(f"ALTER USER 'etl'@'%' IDENTIFIED WITH caching_sha2_password BY '{g.password()}';"),
+        N("ALTER USER 'ro'@'%' IDENTIFIED WITH mysql_native_password AS '*" + g.s(40, "0123456789ABCDEF") + "';")])
+    w.write("more-idioms", "deploy/run.sh", [
+        "#!/bin/sh", S(f"./relay -addr :8443 -token={g.s(24)} -tls"), N("./relay -token-file /run/secrets/relay -tls"),  # credwall:allow (a template, filled at run time)
+        S(f'curl -fsS -u root:{g.password().replace("#", "!")} https://nexus.internal/service/rest/v1/status')])
+
+
 GENERATORS = [provider_formats, bearer_prefixed, pem_headerless, pem_in_logs, base64_slashes, url_localhost, keyword_elsewhere,
               structured_decoders, ordinary, password_hashes, wrong_checksums, encrypted_values, documented,
               compose_references, identifiers, minified, public_identifiers, ordinary_negatives, code_idioms,
-              more_negatives, prose_other_languages, more_provider_formats]
+              more_negatives, prose_other_languages, more_provider_formats, more_code_idioms]
 
 
 def generate(root: Path, seed: int = 12) -> list[Label]:

@@ -343,3 +343,27 @@ def test_codecov_badge_token_is_public() -> None:
     assert context_reason(token, _ctx(line, token), generic=True) is not None
     upload = f"CODECOV_TOKEN={token}"
     assert context_reason(token, _ctx(upload, token), generic=True) is None  # the upload token is a secret
+
+
+def test_a_user_name_does_not_make_a_password_a_placeholder() -> None:
+    # `CURLOPT_USERPWD, "root:…"`, `curl -u admin:…`: judge the password, not the account
+    password = _r(6, "abcdefghjkmnpqrstuvwxyz") + "82" + _r(4, "ABCDEFGHJKLMNPQRSTUVWXYZ")
+    assert generic_value_reason(f"root:{password}") is None
+    assert generic_value_reason(f"user:{password}") is None
+    assert generic_value_reason("root:password") is not None
+    assert generic_value_reason("admin:admin") is not None
+
+
+def test_long_random_letters_are_not_an_identifier() -> None:
+    # 32 random letters (no digit) under CURLOPT_PASSWORD; a camelCase name stays an identifier
+    assert generic_value_reason("KiASRCRiGFLPDiIdZZLBXaNzXCMEdYIs") is None
+    assert generic_value_reason("credentialPublicKey") == "identifier"
+    assert generic_value_reason("XMLHTTPREQUESTHANDLER") == "identifier"
+
+
+def test_a_format_specifier_glued_to_letters_is_part_of_a_salt() -> None:
+    # a WordPress salt is 64 random printable characters: `%r` in it is chance, not a template
+    salt = "~iTE3hJ9JWOptY~6ht]veOO]/q88S9*5,okmF&" + "%rA3ol[/S[/3~/QVQBwLs$kR+B"
+    assert generic_value_reason(salt) is None
+    assert generic_value_reason("user=%s") is not None
+    assert generic_value_reason("Bearer %s") is not None

@@ -248,7 +248,7 @@ URL_CASES = [
     (f"git://token:{URL_PASSWORD}@git.acme.dev/x.git",
      f"git://token:{label('generic-secret-assignment')}@git.acme.dev/x.git"),
     (f"git://token:{URL_PASSWORD}@git.example.com/x.git",
-     f"git://token:{label('credential')}@git.example.com/x.git"),
+     f"git://token:{label('url-credentials-any-scheme')}@git.example.com/x.git"),
     # a host named like a key: its port is no secret
     ("GET http://vault-secret:8200/v1/sys/health 200", None),
 ]

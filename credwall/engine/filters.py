@@ -85,6 +85,7 @@ class _Patterns(NamedTuple):
     interpolation: re.Pattern[str]
     version_spec: re.Pattern[str]
     url_scheme: re.Pattern[str]
+    user_name: re.Pattern[str]
 
 
 @cache
@@ -107,6 +108,7 @@ def _patterns() -> _Patterns:
         interpolation=re.compile(r"\$\{[A-Za-z_][\w.]*(?:[:?+=-][^}]*)?\}|\$\{\{"),
         version_spec=re.compile(_VERSION_SPEC_SOURCE),
         url_scheme=re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s]"),
+        user_name=re.compile(r"^[\w.@-]{1,64}$"),
     )
 
 
@@ -177,14 +179,15 @@ def _valid_format_string(value: str) -> bool:
 
 def _reads_as_template(value: str) -> bool:
     """`user=%s`, `%s:%s`, `{user}:{pw}`: placeholders set off from the text around them. A `%s`
-    glued between letters and digits (`falcon93%sh8o`) is part of a password."""
+    glued to letters or digits (`falcon93%sh8o`, `&%rA3` in a salt) is part of a password."""
     import re
 
     specifiers = list(_patterns().format.finditer(value))
     if len(specifiers) >= 2 or any(m.group().startswith("{") for m in specifiers):
         return True
-    start = specifiers[0].start()
-    return start == 0 or not value[start - 1].isalnum()
+    start, end = specifiers[0].span()
+    # set off on both sides: `&%rA3` inside a random salt is glued to what follows
+    return (start == 0 or not value[start - 1].isalnum()) and (end == len(value) or not value[end].isalnum())
 
 
 def _natural_language(value: str) -> bool:
@@ -204,8 +207,12 @@ def generic_value_reason(secret: str) -> str | None:
     """Extra checks for keyword = value rules: the value must look like a credential."""
     patterns = _patterns()
     lowered = secret.lower()
+    judged = lowered
+    user, colon, password = lowered.partition(":")
+    if colon and ":" not in password and len(password) >= 6 and patterns.user_name.match(user):
+        judged = password  # `root:dkb82VddSD` (curl -u, CURLOPT_USERPWD): the user name is no placeholder
     for marker in _GENERIC_PLACEHOLDER_MARKERS:
-        if marker in lowered:
+        if marker in judged:
             return f"placeholder marker {marker!r}"
     if patterns.number.match(secret) or (secret[:2] in ("0x", "0X") and _is_hex(secret[2:])):
         return "number"
@@ -221,8 +228,9 @@ def generic_value_reason(secret: str) -> str | None:
         return "an environment variable's name"
     if any(ch.isspace() for ch in secret):
         return "contains whitespace"
-    if patterns.identifier.match(secret) and not any(ch.isdigit() for ch in secret):
-        return "identifier"
+    if patterns.identifier.match(secret) and not any(ch.isdigit() for ch in secret) \
+            and (len(secret) < 20 or _word_parts_ratio(secret) >= 0.6):
+        return "identifier"  # a long run of letters that is not made of words is generated
     if patterns.dotted_code.match(secret) and \
             max(_word_parts_ratio(part) for part in secret.split("(", 1)[0].split(".")) >= 0.5:
         return "attribute access or call"  # `self.password`, not a JWT or `s.ZC9Ecf4M…`
