@@ -137,6 +137,14 @@ def _keep_added(change: FileDiff) -> Keep:
     return keep
 
 
+def _failed(result: ScanResult, path: str, exc: Exception) -> None:
+    """Record why a file could not be judged (the run then fails, naming it)."""
+    if isinstance(exc, ScanTimeout):
+        result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
+    else:
+        result.errors.append(ScanError(path, f"internal error: {type(exc).__name__}: {exc}"))
+
+
 def _analyse(matcher: Matcher, path: str, kind: str, data: bytes, text: str | None, result: ScanResult,
              line_offset: int = 0, keep: Keep | None = None, views: tuple[View, ...] = ()) -> list[Finding] | None:
     """Match, analyse and resolve one text (and the other views of its bytes); None (and an
@@ -144,12 +152,8 @@ def _analyse(matcher: Matcher, path: str, kind: str, data: bytes, text: str | No
     try:
         matches = _without_built_bundle_generics(path, text, _find(matcher, path, text), result) \
             if text is not None else []
-    except ScanTimeout as exc:
-        result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
-        return None
     except Exception as exc:  # noqa: BLE001 - one bad file fails the run, naming the file
-        result.errors.append(ScanError(path, f"internal error: {type(exc).__name__}: {exc}"))
-        return None
+        return _failed(result, path, exc)
     if not matches and kind == TEXT and not views:
         # Nothing matched and no analyser or view adds anything: the common case of a
         # history's hunks and a tree's files, answered without building an analysis.
@@ -167,12 +171,8 @@ def _analyse(matcher: Matcher, path: str, kind: str, data: bytes, text: str | No
                 if (match.rule.id, match.secret) not in seen and not inline_allowed(view.text, match.start):
                     seen.add((match.rule.id, match.secret))
                     analysis.add_view_match(match, view)
-    except ScanTimeout as exc:
-        result.errors.append(ScanError(path, f"incomplete: {exc} (regex time bound)"))
-        return None
     except Exception as exc:  # noqa: BLE001 - one bad file fails the run, naming the file
-        result.errors.append(ScanError(path, f"internal error: {type(exc).__name__}: {exc}"))
-        return None
+        return _failed(result, path, exc)
     _note_rebuilt(matcher, result)
     resolved = resolve(analysis, line_offset, keep, matcher.secret_sha1s)
     for reason in analysis.errors:
